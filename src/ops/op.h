@@ -31,10 +31,14 @@ typedef struct oc_op_def {
     void (*release)(oc_op *op);
 } oc_op_def;
 
-/* A user kernel registered with nnfw_register_custom_op_info. */
+/* A user kernel registered with nnfw_register_custom_op_info. The API layer supplies
+ * `invoke`, which converts the tensors to nnfw_custom_kernel_params and calls the user's
+ * function, so nothing below the API includes the public headers. */
 typedef struct oc_custom_kernel {
     const char *name;
-    void *eval; /* nnfw_custom_eval, kept opaque below the API layer */
+    void (*invoke)(void *user, oc_tensor *const *inputs, int32_t ninputs,
+                   oc_tensor *const *outputs, int32_t noutputs, const oc_op *op);
+    void *user;
 } oc_custom_kernel;
 
 typedef struct oc_ctx {

@@ -1,0 +1,213 @@
+/* Conformance on the real float32 / float16-weight models of ../shared/models: each loads,
+ * prepares and runs through the public nnfw API from ref/<model>.in<k>.bin, and every output
+ * matches the TFLite reference (tfjs-tflite, else litertjs, else ort) within
+ * max|diff| <= 1e-4 * max(1, max|ref|). onert_run --dump:raw must give the library's bytes. */
+#include <math.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "model_files.h"
+#include "nnfw/nnfw.h"
+#include "nnfw/nnfw_experimental.h"
+
+typedef struct model_case {
+    const char *name; /* ref/<name>.* */
+    const char *file;
+    const char *input_set; /* "" or "img." (an extra input set) */
+} model_case;
+
+static const model_case cases[] = {
+    {"hello_world_f32", "hello_world_f32.tflite", ""},
+    {"mnist_lstm_f32", "mnist_lstm_f32.tflite", ""},
+    {"mobilenet_v1_025_224_f32", "mobilenet_v1_025_224_f32.tflite", ""},
+    {"text_classifier_f32", "text_classifier_f32.tflite", ""},
+    {"dilated_conv_f32", "dilated_conv_f32.tflite", ""},
+    {"div_f32", "div_f32.tflite", ""},
+    {"onnx_conv_f32", "onnx_conv_f32.circle", ""},
+    {"speech_recognition_f32", "speech_recognition_f32.tflite", ""},
+    {"if_dynamic_f32", "if_dynamic_f32.tflite", ""},
+    {"while_dynamic_f32", "while_dynamic_f32.tflite", ""},
+    {"conv2d_f32", "conv2d_f32.circle", ""},
+    {"add_sqrt_f32", "add_sqrt_f32.circle", ""},
+    {"face_detection_short_f16", "face_detection_short_f16.tflite", ""},
+    {"face_detection_full_sparse_f16", "face_detection_full_sparse_f16.tflite", ""},
+    {"hand_landmark_lite_f16", "hand_landmark_lite_f16.tflite", ""},
+    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", ""},
+    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", "img."},
+};
+
+static const char *const peers[] = {"tfjs-tflite", "litertjs", "ort"};
+
+/* Reference output k: the first peer that has it. */
+static float *read_reference(const model_case *mc, int k, size_t *bytes, const char **peer)
+{
+    char rel[512], path[4200];
+    for (size_t p = 0; p < sizeof peers / sizeof peers[0]; p++) {
+        snprintf(rel, sizeof rel, "ref/%s.%s%s.out%d.bin", mc->name, mc->input_set, peers[p], k);
+        float *data = mf_read(mf_path(path, sizeof path, rel), bytes);
+        if (data) {
+            *peer = peers[p];
+            return data;
+        }
+    }
+    return NULL;
+}
+
+static size_t elem_size(NNFW_TYPE t)
+{
+    switch (t) {
+    case NNFW_TYPE_TENSOR_FLOAT32: case NNFW_TYPE_TENSOR_INT32: return 4;
+    case NNFW_TYPE_TENSOR_INT64: return 8;
+    case NNFW_TYPE_TENSOR_QUANT16_SYMM_SIGNED: return 2;
+    default: return 1;
+    }
+}
+
+static size_t tensor_bytes(const nnfw_tensorinfo *ti)
+{
+    size_t n = elem_size(ti->dtype);
+    for (int i = 0; i < ti->rank; i++) n *= (size_t)ti->dims[i];
+    return n;
+}
+
+#define CHECK_NNFW(call)                                                                   \
+    do {                                                                                   \
+        NNFW_STATUS st_ = (call);                                                          \
+        if (st_ != NNFW_STATUS_NO_ERROR) {                                                 \
+            char msg_[1024] = "";                                                          \
+            nnfw_get_last_error_message(session, msg_, sizeof msg_);                       \
+            fail_msg("%s: %s failed with status %d: %s", mc->name, #call, (int)st_, msg_); \
+        }                                                                                  \
+    } while (0)
+
+/* Runs onert_run on the same inputs and checks its dumped outputs equal `outputs`. */
+static void check_onert_run(const model_case *mc, const char *model_path, uint32_t nin,
+                            uint32_t nout, void **outputs, const size_t *out_bytes)
+{
+    const char *build = getenv("ONERT_C_BUILD");
+    if (!build) return;
+    char tmp[] = "/tmp/oc_model_XXXXXX", cmd[9000], path[4200], rel[512];
+    assert_non_null(mkdtemp(tmp));
+    for (uint32_t k = 0; k < nin; k++) {
+        char link[600];
+        snprintf(rel, sizeof rel, "ref/%s.%sin%u.bin", mc->name, mc->input_set, k);
+        snprintf(link, sizeof link, "%s/in.%u", tmp, k);
+        assert_int_equal(symlink(mf_path(path, sizeof path, rel), link), 0);
+    }
+    snprintf(cmd, sizeof cmd, "%s/onert_run --load:raw %s/in --dump:raw %s/out %s >/dev/null",
+             build, tmp, tmp, model_path);
+    int rc = system(cmd);
+    if (rc != 0) fail_msg("%s: onert_run exited with %d", mc->name, rc);
+    for (uint32_t k = 0; k < nout; k++) {
+        size_t n = 0;
+        snprintf(path, sizeof path, "%s/out.%u", tmp, k);
+        void *dumped = mf_read(path, &n);
+        if (!dumped) fail_msg("%s: onert_run wrote no %s", mc->name, path);
+        if (n != out_bytes[k] || memcmp(dumped, outputs[k], n) != 0)
+            fail_msg("%s: onert_run output %u differs from the library's", mc->name, k);
+        free(dumped);
+        unlink(path);
+    }
+    for (uint32_t k = 0; k < nin; k++) {
+        snprintf(path, sizeof path, "%s/in.%u", tmp, k);
+        unlink(path);
+    }
+    rmdir(tmp);
+}
+
+static void run_model(void **state)
+{
+    const model_case *mc = *state;
+    if (!mf_require_models()) {
+        skip();
+        return;
+    }
+    char model_path[4200], rel[512], path[4200];
+    snprintf(rel, sizeof rel, "%s", mc->file);
+    mf_path(model_path, sizeof model_path, rel);
+
+    nnfw_session *session = NULL;
+    assert_int_equal(nnfw_create_session(&session), NNFW_STATUS_NO_ERROR);
+    CHECK_NNFW(nnfw_load_model_from_file(session, model_path));
+    CHECK_NNFW(nnfw_prepare(session));
+
+    uint32_t nin = 0, nout = 0;
+    CHECK_NNFW(nnfw_input_size(session, &nin));
+    CHECK_NNFW(nnfw_output_size(session, &nout));
+    void *inputs[8] = {0}, *outputs[8] = {0};
+    size_t out_bytes[8] = {0};
+    assert_true(nin <= 8 && nout <= 8);
+    for (uint32_t k = 0; k < nin; k++) {
+        size_t n = 0;
+        snprintf(rel, sizeof rel, "ref/%s.%sin%u.bin", mc->name, mc->input_set, k);
+        inputs[k] = mf_read(mf_path(path, sizeof path, rel), &n);
+        if (!inputs[k]) fail_msg("missing %s", path);
+        nnfw_tensorinfo ti;
+        CHECK_NNFW(nnfw_input_tensorinfo(session, k, &ti));
+        CHECK_NNFW(nnfw_set_input(session, k, ti.dtype, inputs[k], n));
+    }
+    /* Output buffers: the reference size when the static shape is unknown (dynamic outputs). */
+    float *refs[8] = {0};
+    size_t ref_bytes[8] = {0};
+    const char *peer[8] = {0};
+    for (uint32_t k = 0; k < nout; k++) {
+        refs[k] = read_reference(mc, (int)k, &ref_bytes[k], &peer[k]);
+        if (!refs[k]) fail_msg("%s: no reference for output %u", mc->name, k);
+        nnfw_tensorinfo ti;
+        CHECK_NNFW(nnfw_output_tensorinfo(session, k, &ti));
+        size_t n = tensor_bytes(&ti);
+        out_bytes[k] = n > ref_bytes[k] ? n : ref_bytes[k];
+        outputs[k] = calloc(1, out_bytes[k]);
+        CHECK_NNFW(nnfw_set_output(session, k, ti.dtype, outputs[k], out_bytes[k]));
+    }
+    CHECK_NNFW(nnfw_run(session));
+
+    for (uint32_t k = 0; k < nout; k++) {
+        nnfw_tensorinfo ti;
+        CHECK_NNFW(nnfw_output_tensorinfo(session, k, &ti));
+        assert_int_equal(ti.dtype, NNFW_TYPE_TENSOR_FLOAT32);
+        size_t n = tensor_bytes(&ti);
+        if (n != ref_bytes[k])
+            fail_msg("%s: output %u has %zu bytes, reference %zu", mc->name, k, n, ref_bytes[k]);
+        const float *got = outputs[k], *ref = refs[k];
+        size_t count = n / 4;
+        double max_ref = 0, max_diff = 0;
+        for (size_t i = 0; i < count; i++) {
+            if (fabs(ref[i]) > max_ref) max_ref = fabs(ref[i]);
+            double d = fabs((double)got[i] - ref[i]);
+            if (!(d <= max_diff)) max_diff = isnan(d) ? INFINITY : d;
+        }
+        double tol = 1e-4 * (max_ref > 1 ? max_ref : 1);
+        printf("%-32s out%u vs %-11s max|diff| %.3g (tol %.3g)\n", mc->name, k, peer[k],
+               max_diff, tol);
+        if (!(max_diff <= tol))
+            fail_msg("%s output %u: max|diff| %.6g > %.6g", mc->name, k, max_diff, tol);
+        out_bytes[k] = n;
+    }
+    if (mc->input_set[0] == 0) check_onert_run(mc, model_path, nin, nout, outputs, out_bytes);
+    for (uint32_t k = 0; k < 8; k++) {
+        free(inputs[k]);
+        free(outputs[k]);
+        free(refs[k]);
+    }
+    assert_int_equal(nnfw_close_session(session), NNFW_STATUS_NO_ERROR);
+}
+
+int main(void)
+{
+    struct CMUnitTest tests[sizeof cases / sizeof cases[0]];
+    char names[sizeof cases / sizeof cases[0]][96];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(names[i], sizeof names[i], "%s%s%s", cases[i].name, cases[i].input_set[0] ? "." : "",
+                 cases[i].input_set[0] ? "img" : "");
+        tests[i] = (struct CMUnitTest){names[i], run_model, NULL, NULL, (void *)&cases[i]};
+    }
+    return _cmocka_run_group_tests("float_models", tests, sizeof cases / sizeof cases[0], NULL,
+                                   NULL);
+}
