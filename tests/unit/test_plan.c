@@ -1,5 +1,6 @@
 /* The arena planner: buffers alive at the same time never overlap; dead buffers are reused. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* The thread pool runs every task exactly once, for any pool size, many times in a row. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@ const char *mf_models_dir(void)
 {
     static char dir[4096];
     const char *env = getenv("ONERT_C_MODELS");
-    snprintf(dir, sizeof dir, "%s", env && *env ? env : "../shared/models");
+    snprintf(dir, sizeof dir, "%s", env && *env ? env : OC_DEFAULT_MODELS);
     struct stat st;
     char probe[4200];
     snprintf(probe, sizeof probe, "%s/ref/manifest.json", dir);

@@ -1,0 +1,36 @@
+/* Instruction-set paths of the optimized kernels. Every kernel family has a portable C
+ * implementation and, on x86-64, AVX2+FMA and AVX-512 ones in files named *_avx2.c /
+ * *_avx512.c (compiled with those flags). Ops pick the path at prepare from ctx->cpu, so tests
+ * can force any path by handing a masked oc_cpu. int8 VNNI kernels will be one more path. */
+#ifndef OC_KERNELS_ISA_H
+#define OC_KERNELS_ISA_H
+
+#include "core/cpu.h"
+
+typedef enum oc_isa {
+    OC_ISA_C = 0,
+    OC_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    OC_ISA_AVX512 = 2, /* AVX-512 F/BW/DQ/VL */
+    OC_ISA_COUNT = 3,
+} oc_isa;
+
+/* The best path the CPU supports; cpu NULL means oc_cpu_get(). */
+static inline oc_isa oc_isa_best(const oc_cpu *cpu)
+{
+    if (!cpu) cpu = oc_cpu_get();
+#if defined(__x86_64__) || defined(__i386__)
+    if (cpu->avx512 && cpu->avx2_fma) return OC_ISA_AVX512;
+    if (cpu->avx2_fma) return OC_ISA_AVX2;
+#endif
+    return OC_ISA_C;
+}
+
+static inline const char *oc_isa_name(oc_isa isa)
+{
+    return isa == OC_ISA_AVX512 ? "avx512" : isa == OC_ISA_AVX2 ? "avx2" : "c";
+}
+
+/* Loops whose bodies must be fully unrolled so accumulators stay in registers. */
+#define OC_UNROLL _Pragma("GCC unroll 64")
+
+#endif

@@ -1,0 +1,120 @@
+/* CONV_2D, float32 NHWC: im2col + packed SGEMM (kernels/conv.h). Constant weights and bias
+ * are packed once in prepare; others are packed at every eval. */
+#include <string.h>
+
+#include "kernels/conv.h"
+#include "ops/conv_params.h"
+#include "ops/conv_util.h"
+
+typedef struct conv_state {
+    oc_conv_plan plan;
+    float *packed, *scratch;
+    size_t packed_cap, scratch_cap;
+    bool packed_at_prepare;
+    const void *w_data, *b_data; /* what `packed` was built from */
+    float lo, hi;
+} conv_state;
+
+static oc_status conv_parse(oc_op *op, oc_mem *mem, oc_err *err)
+{
+    oc_conv2d_params *p = oc_mem_alloc(mem, sizeof *p);
+    if (!p) return OC_NOMEMF(err);
+    const oc_fbt *o = &op->options;
+    p->padding = oc_fbt_i8(o, 0, OC_PAD_SAME);
+    p->stride_w = oc_fbt_i32(o, 1, 0);
+    p->stride_h = oc_fbt_i32(o, 2, 0);
+    p->activation = oc_fbt_i8(o, 3, OC_ACT_NONE);
+    p->dilation_w = oc_fbt_i32(o, 4, 1);
+    p->dilation_h = oc_fbt_i32(o, 5, 1);
+    op->params = p;
+    return OC_OK;
+}
+
+static void conv_release(oc_op *op)
+{
+    conv_state *s = op->state;
+    if (!s) return;
+    oc_aligned_free(s->packed);
+    oc_aligned_free(s->scratch);
+    free(s);
+    op->state = NULL;
+}
+
+static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
+{
+    const oc_conv2d_params *p = op->params;
+    if (!p) return oc_op_fail(ctx, op, "missing options");
+    OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+    OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
+    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
+        return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
+    if (p->stride_w <= 0 || p->stride_h <= 0 || p->dilation_w <= 0 || p->dilation_h <= 0)
+        return oc_op_fail(ctx, op, "strides and dilations must be positive");
+    const int32_t *id = in->shape.dims, *wd = w->shape.dims;
+    if (wd[3] != id[3]) {
+        if (wd[3] > 0 && id[3] % wd[3] == 0)
+            return oc_op_fail(ctx, op, "grouped convolution (%d input channels, filter depth %d) "
+                                       "is not supported", id[3], wd[3]);
+        return oc_op_fail(ctx, op, "filter depth %d does not match %d input channels", wd[3],
+                          id[3]);
+    }
+    if (wd[0] <= 0 || wd[1] <= 0 || wd[2] <= 0)
+        return oc_op_fail(ctx, op, "empty filter");
+    OC_TRY(oc_conv_check_bias(ctx, op, b, wd[0]));
+    float lo, hi;
+    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+
+    oc_conv_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oc = wd[0],
+                      .kh = wd[1], .kw = wd[2], .sh = p->stride_h, .sw = p->stride_w,
+                      .dh = p->dilation_h, .dw = p->dilation_w};
+    g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, g.dh);
+    g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, g.dw);
+    if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
+    g.pt = oc_conv_pad(p->padding, g.ih, g.kh, g.sh, g.dh, g.oh);
+    g.pl = oc_conv_pad(p->padding, g.iw, g.kw, g.sw, g.dw, g.ow);
+    oc_shape os = {4, {g.n, g.oh, g.ow, g.oc}};
+    OC_TRY(oc_set_shape(ctx, op, out, &os));
+
+    conv_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    oc_conv_plan old = s->plan;
+    if (!oc_conv_plan_init(&s->plan, &g, oc_conv_isa(ctx), 0))
+        return oc_op_fail(ctx, op, "convolution too large");
+    size_t np = oc_conv_packed_floats(&s->plan);
+    if (!np) return oc_op_fail(ctx, op, "filter too large");
+    s->lo = lo;
+    s->hi = hi;
+    OC_TRY(oc_conv_buf(ctx, &s->scratch, &s->scratch_cap, oc_conv_scratch_floats(&s->plan)));
+    bool same = s->packed_at_prepare && s->w_data == w->data && s->b_data == (b ? b->data : NULL) &&
+                old.kr == s->plan.kr && memcmp(&old.g, &g, sizeof g) == 0;
+    s->packed_at_prepare = false;
+    OC_TRY(oc_conv_buf(ctx, &s->packed, &s->packed_cap, np));
+    if (w->is_const && (!b || b->is_const) && w->data && (!b || b->data)) {
+        if (!same) oc_conv_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
+        s->packed_at_prepare = true;
+        s->w_data = w->data;
+        s->b_data = b ? b->data : NULL;
+    }
+    return OC_OK;
+}
+
+static oc_status conv_eval(oc_ctx *ctx, oc_op *op)
+{
+    conv_state *s = op->state;
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    if (oc_tensor_count(out) == 0) return OC_OK;
+    if (!s->packed_at_prepare) oc_conv_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
+    oc_conv_run(&s->plan, in->data, s->packed, out->data, s->lo, s->hi, s->scratch, ctx->pool);
+    return OC_OK;
+}
+
+const oc_op_def oc_op_CONV_2D = {"CONV_2D", 0, conv_parse, conv_prepare, conv_eval, conv_release};

@@ -1,0 +1,116 @@
+/* DEPTHWISE_CONV_2D, float32 NHWC: direct kernel vectorized over channels
+ * (kernels/dwconv.h). Output channel c reads input channel c / depth_multiplier; the
+ * multiplier comes from the shapes (filter [1, KH, KW, IC*dm]). */
+#include <string.h>
+
+#include "kernels/dwconv.h"
+#include "ops/conv_params.h"
+#include "ops/conv_util.h"
+
+typedef struct dw_state {
+    oc_dw_plan plan;
+    float *packed;
+    size_t packed_cap;
+    bool packed_at_prepare;
+    const void *w_data, *b_data;
+    float lo, hi;
+} dw_state;
+
+static oc_status dw_parse(oc_op *op, oc_mem *mem, oc_err *err)
+{
+    oc_dwconv2d_params *p = oc_mem_alloc(mem, sizeof *p);
+    if (!p) return OC_NOMEMF(err);
+    const oc_fbt *o = &op->options;
+    p->padding = oc_fbt_i8(o, 0, OC_PAD_SAME);
+    p->stride_w = oc_fbt_i32(o, 1, 0);
+    p->stride_h = oc_fbt_i32(o, 2, 0);
+    p->depth_multiplier = oc_fbt_i32(o, 3, 0);
+    p->activation = oc_fbt_i8(o, 4, OC_ACT_NONE);
+    p->dilation_w = oc_fbt_i32(o, 5, 1);
+    p->dilation_h = oc_fbt_i32(o, 6, 1);
+    op->params = p;
+    return OC_OK;
+}
+
+static void dw_release(oc_op *op)
+{
+    dw_state *s = op->state;
+    if (!s) return;
+    oc_aligned_free(s->packed);
+    free(s);
+    op->state = NULL;
+}
+
+static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
+{
+    const oc_dwconv2d_params *p = op->params;
+    if (!p) return oc_op_fail(ctx, op, "missing options");
+    OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+    OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
+    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
+        return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
+    if (p->stride_w <= 0 || p->stride_h <= 0 || p->dilation_w <= 0 || p->dilation_h <= 0)
+        return oc_op_fail(ctx, op, "strides and dilations must be positive");
+    const int32_t *id = in->shape.dims, *wd = w->shape.dims;
+    if (wd[0] != 1) return oc_op_fail(ctx, op, "filter must be [1, KH, KW, C], dim 0 is %d", wd[0]);
+    if (wd[1] <= 0 || wd[2] <= 0 || wd[3] <= 0) return oc_op_fail(ctx, op, "empty filter");
+    if (id[3] <= 0 || wd[3] % id[3] != 0)
+        return oc_op_fail(ctx, op, "filter channels %d are not a multiple of input channels %d",
+                          wd[3], id[3]);
+    OC_TRY(oc_conv_check_bias(ctx, op, b, wd[3]));
+    float lo, hi;
+    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+
+    oc_dw_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oc = wd[3],
+                    .kh = wd[1], .kw = wd[2], .sh = p->stride_h, .sw = p->stride_w,
+                    .dh = p->dilation_h, .dw = p->dilation_w, .dm = wd[3] / id[3]};
+    g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, g.dh);
+    g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, g.dw);
+    if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
+    g.pt = oc_conv_pad(p->padding, g.ih, g.kh, g.sh, g.dh, g.oh);
+    g.pl = oc_conv_pad(p->padding, g.iw, g.kw, g.sw, g.dw, g.ow);
+    oc_shape os = {4, {g.n, g.oh, g.ow, g.oc}};
+    OC_TRY(oc_set_shape(ctx, op, out, &os));
+
+    dw_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    oc_dw_plan old = s->plan;
+    oc_dw_plan_init(&s->plan, &g, oc_conv_isa(ctx));
+    size_t np = oc_dw_packed_floats(&s->plan);
+    if (!np) return oc_op_fail(ctx, op, "filter too large");
+    s->lo = lo;
+    s->hi = hi;
+    bool same = s->packed_at_prepare && s->w_data == w->data && s->b_data == (b ? b->data : NULL) &&
+                memcmp(&old.g, &g, sizeof g) == 0;
+    s->packed_at_prepare = false;
+    OC_TRY(oc_conv_buf(ctx, &s->packed, &s->packed_cap, np));
+    if (w->is_const && (!b || b->is_const) && w->data && (!b || b->data)) {
+        if (!same) oc_dw_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
+        s->packed_at_prepare = true;
+        s->w_data = w->data;
+        s->b_data = b ? b->data : NULL;
+    }
+    return OC_OK;
+}
+
+static oc_status dw_eval(oc_ctx *ctx, oc_op *op)
+{
+    dw_state *s = op->state;
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    if (oc_tensor_count(out) == 0) return OC_OK;
+    if (!s->packed_at_prepare) oc_dw_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
+    oc_dw_run(&s->plan, in->data, s->packed, out->data, s->lo, s->hi, ctx->pool);
+    return OC_OK;
+}
+
+const oc_op_def oc_op_DEPTHWISE_CONV_2D = {"DEPTHWISE_CONV_2D", 0, dw_parse, dw_prepare, dw_eval,
+                                           dw_release};

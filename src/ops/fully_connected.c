@@ -1,0 +1,123 @@
+/* FULLY_CONNECTED, float32: output[M, N] = input[M, K] x weights[N, K]^T + bias, on the packed
+ * SGEMM (GEMV when M = 1). M = input elements / K; keep_num_dims keeps the input's leading
+ * dims. Constant weights are packed once in prepare. */
+#include <string.h>
+
+#include "kernels/sgemm.h"
+#include "ops/conv_params.h"
+#include "ops/conv_util.h"
+
+typedef struct fc_state {
+    const oc_sgemm_kernel *kr;
+    oc_sgemm_plan plan;
+    float *packed;
+    size_t packed_cap;
+    bool packed_at_prepare;
+    const void *w_data, *b_data;
+    size_t n, k;
+    float lo, hi;
+} fc_state;
+
+static oc_status fc_parse(oc_op *op, oc_mem *mem, oc_err *err)
+{
+    oc_fc_params *p = oc_mem_alloc(mem, sizeof *p);
+    if (!p) return OC_NOMEMF(err);
+    const oc_fbt *o = &op->options;
+    p->activation = oc_fbt_i8(o, 0, OC_ACT_NONE);
+    p->weights_format = oc_fbt_i8(o, 1, 0);
+    p->keep_num_dims = oc_fbt_bool(o, 2, false);
+    op->params = p;
+    return OC_OK;
+}
+
+static void fc_release(oc_op *op)
+{
+    fc_state *s = op->state;
+    if (!s) return;
+    oc_aligned_free(s->packed);
+    free(s);
+    op->state = NULL;
+}
+
+static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
+{
+    const oc_fc_params *p = op->params;
+    if (!p) return oc_op_fail(ctx, op, "missing options");
+    OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", -1));
+    OC_TRY(oc_conv_check_f32(ctx, op, w, "weights", 2));
+    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    if (p->weights_format != 0)
+        return oc_op_fail(ctx, op, "weights format %d is not supported", p->weights_format);
+    int32_t n = w->shape.dims[0], k = w->shape.dims[1];
+    if (k <= 0) return oc_op_fail(ctx, op, "weights have no input dimension");
+    OC_TRY(oc_conv_check_bias(ctx, op, b, n));
+    int64_t count = oc_tensor_count(in);
+    if (in->shape.rank < 1 || count % k != 0)
+        return oc_op_fail(ctx, op, "input of %lld elements is not a multiple of %d",
+                          (long long)count, k);
+    int64_t m = count / k;
+    float lo, hi;
+    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    oc_shape os;
+    if (p->keep_num_dims) {
+        if (in->shape.dims[in->shape.rank - 1] != k)
+            return oc_op_fail(ctx, op, "keep_num_dims needs input depth %d, has %d", k,
+                              in->shape.dims[in->shape.rank - 1]);
+        os = in->shape;
+        os.dims[os.rank - 1] = n;
+    } else {
+        if (m > INT32_MAX) return oc_op_fail(ctx, op, "input too large");
+        os.rank = 2;
+        os.dims[0] = (int32_t)m;
+        os.dims[1] = n;
+    }
+    OC_TRY(oc_set_shape(ctx, op, out, &os));
+
+    fc_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    const oc_sgemm_kernel *old_kr = s->kr;
+    size_t old_n = s->n, old_k = s->k;
+    s->kr = oc_sgemm_kernel_select(oc_conv_isa(ctx), (size_t)n);
+    s->n = (size_t)n;
+    s->k = (size_t)k;
+    s->lo = lo;
+    s->hi = hi;
+    oc_sgemm_plan_init(&s->plan, s->kr, (size_t)m, (size_t)n, (size_t)k, false, 0);
+    size_t np = oc_sgemm_packed_floats(s->kr, (size_t)n, (size_t)k);
+    if (!np && n > 0) return oc_op_fail(ctx, op, "weights too large");
+    bool same = s->packed_at_prepare && s->w_data == w->data && s->b_data == (b ? b->data : NULL) &&
+                old_kr == s->kr && old_n == s->n && old_k == s->k;
+    s->packed_at_prepare = false;
+    OC_TRY(oc_conv_buf(ctx, &s->packed, &s->packed_cap, np));
+    if (w->is_const && (!b || b->is_const) && w->data && (!b || b->data)) {
+        if (!same) oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
+        s->packed_at_prepare = true;
+        s->w_data = w->data;
+        s->b_data = b ? b->data : NULL;
+    }
+    return OC_OK;
+}
+
+static oc_status fc_eval(oc_ctx *ctx, oc_op *op)
+{
+    fc_state *s = op->state;
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    if (oc_tensor_count(out) == 0) return OC_OK;
+    if (!s->packed_at_prepare)
+        oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
+    oc_sgemm_args args = {.a = in->data, .lda = s->k, .packed = s->packed, .c = out->data,
+                          .ldc = s->n, .lo = s->lo, .hi = s->hi};
+    oc_sgemm_run(&s->plan, &args, ctx->pool);
+    return OC_OK;
+}
+
+const oc_op_def oc_op_FULLY_CONNECTED = {"FULLY_CONNECTED", 0, fc_parse, fc_prepare, fc_eval,
+                                         fc_release};

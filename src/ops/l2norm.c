@@ -1,0 +1,67 @@
+/* L2_NORMALIZATION over the last axis, float32 (TFLite reference: x / max(||x||, 1e-6)). */
+#include "core/mem.h"
+#include "ops/misc_params.h"
+#include "ops/op.h"
+
+#include <math.h>
+
+static oc_status l2norm_parse(oc_op *op, oc_mem *mem, oc_err *err)
+{
+    oc_l2norm_params *p = oc_mem_alloc(mem, sizeof *p);
+    if (!p) return OC_NOMEMF(err);
+    p->activation = oc_fbt_i8(&op->options, 0, OC_ACT_NONE);
+    op->params = p;
+    return OC_OK;
+}
+
+static oc_status l2norm_prepare(oc_ctx *ctx, oc_op *op)
+{
+    OC_TRY(oc_check_io(ctx, op, 1, 1, 1));
+    const oc_l2norm_params *p = op->params;
+    oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
+    if (in->dtype != OC_F32)
+        return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(in->dtype));
+    OC_TRY(oc_check_dtype(ctx, op, out, OC_F32));
+    if (p && p->activation != OC_ACT_NONE)
+        return oc_op_fail(ctx, op, "fused activation %d is not supported", (int)p->activation);
+    if (in->shape.rank < 1) return oc_op_fail(ctx, op, "input must have rank >= 1");
+    return oc_set_shape(ctx, op, out, &in->shape);
+}
+
+typedef struct {
+    const float *x;
+    float *y;
+    int64_t rows, n, rows_per_task;
+} l2_job;
+
+static void l2_task(void *arg, size_t task)
+{
+    const l2_job *j = arg;
+    int64_t r0 = (int64_t)task * j->rows_per_task;
+    int64_t r1 = r0 + j->rows_per_task < j->rows ? r0 + j->rows_per_task : j->rows;
+    for (int64_t r = r0; r < r1; r++) {
+        const float *x = j->x + r * j->n;
+        float *y = j->y + r * j->n;
+        float sq = 0.f;
+        for (int64_t i = 0; i < j->n; i++) sq += x[i] * x[i];
+        float norm = sqrtf(sq);
+        if (norm < 1e-6f) norm = 1e-6f;
+        for (int64_t i = 0; i < j->n; i++) y[i] = x[i] / norm;
+    }
+}
+
+static oc_status l2norm_eval(oc_ctx *ctx, oc_op *op)
+{
+    oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
+    int64_t n = in->shape.dims[in->shape.rank - 1], total = oc_tensor_count(in);
+    if (total == 0 || n == 0) return OC_OK;
+    l2_job j = {in->data, out->data, total / n, n, 1};
+    int64_t per = 8192 / n;
+    j.rows_per_task = per < 1 ? 1 : per;
+    size_t ntasks = (size_t)((j.rows + j.rows_per_task - 1) / j.rows_per_task);
+    oc_parallel_for(total >= 16384 ? ctx->pool : NULL, ntasks, l2_task, &j);
+    return OC_OK;
+}
+
+const oc_op_def oc_op_L2_NORMALIZATION = {"L2_NORMALIZATION", 0, l2norm_parse, l2norm_prepare,
+                                          l2norm_eval, NULL};

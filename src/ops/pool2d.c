@@ -1,0 +1,93 @@
+/* AVERAGE_POOL_2D and MAX_POOL_2D, float32 NHWC (kernels/pool.h): windows clipped to the
+ * image, the average over the valid taps only, fused activation clamp (TFLite reference). */
+#include "kernels/pool.h"
+#include "ops/conv_params.h"
+#include "ops/conv_util.h"
+
+typedef struct pool_state {
+    oc_pool_geom g;
+    float lo, hi;
+    oc_isa isa;
+} pool_state;
+
+static oc_status pool_parse(oc_op *op, oc_mem *mem, oc_err *err)
+{
+    oc_pool2d_params *p = oc_mem_alloc(mem, sizeof *p);
+    if (!p) return OC_NOMEMF(err);
+    const oc_fbt *o = &op->options;
+    p->padding = oc_fbt_i8(o, 0, OC_PAD_SAME);
+    p->stride_w = oc_fbt_i32(o, 1, 0);
+    p->stride_h = oc_fbt_i32(o, 2, 0);
+    p->filter_w = oc_fbt_i32(o, 3, 0);
+    p->filter_h = oc_fbt_i32(o, 4, 0);
+    p->activation = oc_fbt_i8(o, 5, OC_ACT_NONE);
+    op->params = p;
+    return OC_OK;
+}
+
+static void pool_release(oc_op *op)
+{
+    free(op->state);
+    op->state = NULL;
+}
+
+static oc_status pool_prepare(oc_ctx *ctx, oc_op *op)
+{
+    const oc_pool2d_params *p = op->params;
+    if (!p) return oc_op_fail(ctx, op, "missing options");
+    OC_TRY(oc_check_io(ctx, op, 1, 1, 1));
+    oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
+    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
+        return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
+    if (p->stride_w <= 0 || p->stride_h <= 0 || p->filter_w <= 0 || p->filter_h <= 0)
+        return oc_op_fail(ctx, op, "strides and filter size must be positive");
+    float lo, hi;
+    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    const int32_t *id = in->shape.dims;
+    oc_pool_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .c = id[3], .kh = p->filter_h,
+                      .kw = p->filter_w, .sh = p->stride_h, .sw = p->stride_w};
+    g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, 1);
+    g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, 1);
+    if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
+    g.pt = oc_conv_pad(p->padding, g.ih, g.kh, g.sh, 1, g.oh);
+    g.pl = oc_conv_pad(p->padding, g.iw, g.kw, g.sw, 1, g.ow);
+    oc_shape os = {4, {g.n, g.oh, g.ow, g.c}};
+    OC_TRY(oc_set_shape(ctx, op, out, &os));
+    pool_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    s->g = g;
+    s->lo = lo;
+    s->hi = hi;
+    s->isa = oc_conv_isa(ctx);
+    return OC_OK;
+}
+
+static oc_status eval_kind(oc_ctx *ctx, oc_op *op, oc_pool_kind kind)
+{
+    const pool_state *s = op->state;
+    oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
+    if (oc_tensor_count(out) == 0) return OC_OK;
+    oc_pool_run(s->isa, kind, &s->g, in->data, out->data, s->lo, s->hi, ctx->pool);
+    return OC_OK;
+}
+
+static oc_status avg_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_kind(ctx, op, OC_POOL_AVG);
+}
+
+static oc_status max_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_kind(ctx, op, OC_POOL_MAX);
+}
+
+const oc_op_def oc_op_AVERAGE_POOL_2D = {"AVERAGE_POOL_2D", 0, pool_parse, pool_prepare, avg_eval,
+                                         pool_release};
+const oc_op_def oc_op_MAX_POOL_2D = {"MAX_POOL_2D", 0, pool_parse, pool_prepare, max_eval,
+                                     pool_release};
