@@ -8,12 +8,17 @@
 #include <time.h>
 
 #include "core/mem.h"
+#include "kernels/conv.h"
+#include "kernels/dwconv.h"
 #include "kernels/sgemm.h"
+
+/* Single-threaded runs use the thread's CPU time: the machine is shared and often busy. */
+static clockid_t g_clock = CLOCK_MONOTONIC;
 
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(g_clock, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -49,16 +54,139 @@ static void bench_gemm(oc_isa isa, size_t m, size_t n, size_t k, oc_threadpool *
     oc_aligned_free(pk);
 }
 
+typedef void (*run_fn)(void *arg);
+
+static double time_it(run_fn fn, void *arg)
+{
+    double best = 1e9;
+    for (int rep = 0; rep < 5; rep++) {
+        int iters = 0;
+        double t0 = now(), t;
+        do {
+            fn(arg);
+            iters++;
+            t = now() - t0;
+        } while (t < 0.05);
+        if (t / iters < best) best = t / iters;
+    }
+    return best;
+}
+
+typedef struct dw_job {
+    oc_dw_plan plan;
+    float *in, *pk, *out;
+    oc_threadpool *pool;
+} dw_job;
+
+static void dw_once(void *arg)
+{
+    dw_job *j = arg;
+    oc_dw_run(&j->plan, j->in, j->pk, j->out, -1e30f, 1e30f, j->pool);
+}
+
+static void bench_dw(oc_isa isa, int h, int c, int k, int s, oc_threadpool *pool)
+{
+    oc_dw_geom g = {1, h, h, c, 0, 0, c, k, k, s, s, 1, 1, 0, 0, 1};
+    g.oh = (h + s - 1) / s;
+    g.ow = g.oh;
+    int tot = (g.oh - 1) * s + k - h;
+    g.pt = g.pl = tot > 0 ? tot / 2 : 0;
+    dw_job j = {.pool = pool};
+    oc_dw_plan_init(&j.plan, &g, isa);
+    j.in = oc_aligned_alloc((size_t)h * h * c * 4);
+    j.out = oc_aligned_alloc((size_t)g.oh * g.ow * c * 4);
+    j.pk = oc_aligned_alloc(oc_dw_packed_floats(&j.plan) * 4);
+    float *w = oc_aligned_alloc((size_t)k * k * c * 4);
+    for (int i = 0; i < h * h * c; i++) j.in[i] = (float)(i % 7) * 0.1f;
+    for (int i = 0; i < k * k * c; i++) w[i] = (float)(i % 5) * 0.1f;
+    oc_dw_pack(&j.plan, w, NULL, j.pk);
+    double t = time_it(dw_once, &j);
+    printf("%-8s dw %3dx%-3d c%-4d k%d s%d            %8.1f us %7.2f ns/px\n", oc_isa_name(isa),
+           h, h, c, k, s, t * 1e6, t * 1e9 / ((double)g.oh * g.ow));
+    oc_aligned_free(j.in);
+    oc_aligned_free(j.out);
+    oc_aligned_free(j.pk);
+    oc_aligned_free(w);
+}
+
+typedef struct conv_job {
+    oc_conv_plan plan;
+    float *in, *pk, *out, *scratch;
+    oc_threadpool *pool;
+} conv_job;
+
+static void conv_once(void *arg)
+{
+    conv_job *j = arg;
+    oc_conv_run(&j->plan, j->in, j->pk, j->out, -1e30f, 1e30f, j->scratch, j->pool);
+}
+
+static void bench_conv(oc_isa isa, int h, int ic, int oc, int k, int s, oc_threadpool *pool)
+{
+    oc_conv_geom g = {1, h, h, ic, 0, 0, oc, k, k, s, s, 1, 1, 0, 0};
+    g.oh = (h + s - 1) / s;
+    g.ow = g.oh;
+    int tot = (g.oh - 1) * s + k - h;
+    g.pt = g.pl = tot > 0 ? tot / 2 : 0;
+    conv_job j = {.pool = pool};
+    oc_conv_plan_init(&j.plan, &g, isa, 0);
+    j.in = oc_aligned_alloc((size_t)h * h * ic * 4);
+    j.out = oc_aligned_alloc((size_t)g.oh * g.ow * oc * 4);
+    j.pk = oc_aligned_alloc(oc_conv_packed_floats(&j.plan) * 4);
+    j.scratch = oc_aligned_alloc((oc_conv_scratch_floats(&j.plan) + 1) * 4);
+    float *w = oc_aligned_alloc((size_t)k * k * ic * oc * 4);
+    for (int i = 0; i < h * h * ic; i++) j.in[i] = (float)(i % 7) * 0.1f;
+    for (int i = 0; i < k * k * ic * oc; i++) w[i] = (float)(i % 5) * 0.1f;
+    oc_conv_pack(&j.plan, w, NULL, j.pk);
+    double t = time_it(conv_once, &j);
+    double fl = 2.0 * g.oh * g.ow * oc * k * k * ic;
+    printf("%-8s conv %3dx%-3d %4d->%-4d k%d s%d %-14s %8.1f us %7.1f GFLOP/s\n",
+           oc_isa_name(isa), h, h, ic, oc, k, s, j.plan.kr->name, t * 1e6, fl / t * 1e-9);
+    oc_aligned_free(j.in);
+    oc_aligned_free(j.out);
+    oc_aligned_free(j.pk);
+    oc_aligned_free(j.scratch);
+    oc_aligned_free(w);
+}
+
 int main(int argc, char **argv)
 {
     int threads = getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1;
     oc_threadpool *pool = threads > 1 ? oc_threadpool_create(threads) : NULL;
+    if (threads <= 1) g_clock = CLOCK_THREAD_CPUTIME_ID;
     static const size_t shapes[][3] = {
         {3136, 256, 64}, {3136, 64, 576}, {196, 256, 2304}, {49, 1024, 1024}, {1, 1000, 1024},
         {12544, 16, 8},  {3136, 32, 16},  {3136, 32, 32},   {784, 64, 32},    {196, 128, 128},
         {49, 256, 256},  {1, 1001, 256},  {256, 256, 256},
     };
     int isa_min = argc > 1 ? atoi(argv[1]) : 0;
+    if (argc > 2 && strcmp(argv[2], "dw") == 0) {
+        for (int isa = OC_ISA_AVX512; isa >= isa_min; isa--) {
+            bench_dw((oc_isa)isa, 112, 8, 3, 1, pool);
+            bench_dw((oc_isa)isa, 112, 16, 3, 2, pool);
+            bench_dw((oc_isa)isa, 56, 32, 3, 1, pool);
+            bench_dw((oc_isa)isa, 14, 128, 3, 1, pool);
+            bench_dw((oc_isa)isa, 64, 24, 5, 1, pool);
+        }
+        oc_threadpool_destroy(pool);
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[2], "conv") == 0) {
+        for (int isa = OC_ISA_AVX512; isa >= isa_min; isa--) {
+            bench_conv((oc_isa)isa, 224, 3, 8, 3, 2, pool);
+            bench_conv((oc_isa)isa, 128, 3, 24, 5, 2, pool);
+            bench_conv((oc_isa)isa, 112, 8, 16, 1, 1, pool);
+            bench_conv((oc_isa)isa, 56, 16, 32, 1, 1, pool);
+            bench_conv((oc_isa)isa, 56, 32, 32, 1, 1, pool);
+            bench_conv((oc_isa)isa, 28, 64, 64, 1, 1, pool);
+            bench_conv((oc_isa)isa, 14, 128, 128, 1, 1, pool);
+            bench_conv((oc_isa)isa, 7, 256, 256, 1, 1, pool);
+            bench_conv((oc_isa)isa, 56, 64, 256, 1, 1, pool);
+            bench_conv((oc_isa)isa, 56, 64, 64, 3, 1, pool);
+        }
+        oc_threadpool_destroy(pool);
+        return 0;
+    }
     if (argc > 4) {
         bench_gemm((oc_isa)isa_min, strtoul(argv[2], 0, 10), strtoul(argv[3], 0, 10),
                    strtoul(argv[4], 0, 10), pool);

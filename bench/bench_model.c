@@ -22,7 +22,7 @@ static double now(void)
 }
 
 #define MAXOPS 4096
-static double g_last, g_op_time[MAXOPS];
+static double g_last, g_op_time[MAXOPS], g_op_min[MAXOPS];
 static const oc_subgraph *g_sg;
 
 static void observe(void *user, const oc_subgraph *sg, int32_t sgi, int32_t op, const oc_op *o)
@@ -41,6 +41,7 @@ static void observe(void *user, const oc_subgraph *sg, int32_t sgi, int32_t op, 
     }
     if (sgi == 0 && op >= 0 && op < MAXOPS) {
         g_op_time[op] += t - g_last;
+        if (g_op_min[op] == 0 || t - g_last < g_op_min[op]) g_op_min[op] = t - g_last;
         g_sg = sg;
     }
     g_last = t;
@@ -103,6 +104,7 @@ int main(int argc, char **argv)
         oc_exec_run(e, &err);
     }
     memset(g_op_time, 0, sizeof g_op_time);
+    memset(g_op_min, 0, sizeof g_op_min);
     for (int r = 0; r < runs; r++) {
         memcpy(in->data, input, in->bytes);
         t0 = now();
@@ -113,14 +115,14 @@ int main(int argc, char **argv)
         }
         times[r] = now() - t0;
     }
-    double sum = 0;
-    for (int r = 0; r < runs; r++) sum += times[r];
     qsort(times, (size_t)runs, sizeof *times, cmp);
     printf("%s threads=%d: median %.3f ms, min %.3f ms (observer on)\n", argv[1], threads,
            times[runs / 2] * 1e3, times[0] * 1e3);
-    /* per op type, mean over runs, scaled to the median run */
+    /* per op type: the sum of each op's fastest run (robust to a busy machine) */
     if (g_sg) {
-        double scale = times[runs / 2] / (sum / runs) / runs;
+        double total = 0;
+        for (int32_t i = 0; i < g_sg->nops && i < MAXOPS; i++) total += g_op_min[i];
+        printf("sum of per-op minima %.3f ms\n", total * 1e3);
         const char *names[256];
         double tt[256];
         int nt = 0;
@@ -133,7 +135,7 @@ int main(int argc, char **argv)
                 names[nt] = nm;
                 tt[nt++] = 0;
             }
-            tt[j] += g_op_time[i] * scale;
+            tt[j] += g_op_min[i];
         }
         for (int j = 0; j < nt; j++) printf("  %-28s %8.3f ms\n", names[j], tt[j] * 1e3);
         if (getenv("BENCH_PER_OP"))
@@ -144,7 +146,7 @@ int main(int argc, char **argv)
                 char sb[96];
                 printf("  op %3d %-22s %8.1f us  out %s\n", i,
                        op->custom_name ? op->custom_name : op->def->name,
-                       g_op_time[i] * scale * 1e6, oc_shape_str(&o->shape, sb, sizeof sb));
+                       g_op_min[i] * 1e6, oc_shape_str(&o->shape, sb, sizeof sb));
             }
     }
     if (argc > 5) {

@@ -49,7 +49,8 @@ size_t fbw_bytes(fbw *w, const void *p, size_t n)
 static void put_le(fbw *w, size_t pos, uint64_t v, size_t n)
 {
     if (w->oom || pos + n > w->len) return;
-    for (size_t i = 0; i < n; i++) w->buf[pos + i] = (uint8_t)(v >> (8 * i));
+    for (size_t i = 0; i < n; i++)
+        w->buf[pos + i] = (uint8_t)(v >> (8 * i));
 }
 
 size_t fbw_table(fbw *w, const fbw_field *fields, int n, size_t *slots)
@@ -83,7 +84,8 @@ size_t fbw_table(fbw *w, const fbw_field *fields, int n, size_t *slots)
     w->len += vt_size;
     put_le(w, vt, vt_size, 2);
     put_le(w, vt + 2, tbl_size, 2);
-    for (int i = 0; i < n; i++) put_le(w, vt + 4 + 2 * (size_t)fields[i].id, off[i], 2);
+    for (int i = 0; i < n; i++)
+        put_le(w, vt + 4 + 2 * (size_t)fields[i].id, off[i], 2);
 
     fbw_pad(w, align);
     size_t pos = w->len;

@@ -340,12 +340,30 @@ static void opt_scalar(oc_mb_opts *o, int id, uint8_t size, uint64_t bits)
     if (f) *f = (mb_opt){.id = id, .size = size, .bits = bits};
 }
 
-void oc_mb_opts_u8(oc_mb_opts *o, int id, uint8_t v) { opt_scalar(o, id, 1, v); }
-void oc_mb_opts_i8(oc_mb_opts *o, int id, int8_t v) { opt_scalar(o, id, 1, (uint8_t)v); }
-void oc_mb_opts_bool(oc_mb_opts *o, int id, bool v) { opt_scalar(o, id, 1, v ? 1 : 0); }
-void oc_mb_opts_i16(oc_mb_opts *o, int id, int16_t v) { opt_scalar(o, id, 2, (uint16_t)v); }
-void oc_mb_opts_i32(oc_mb_opts *o, int id, int32_t v) { opt_scalar(o, id, 4, (uint32_t)v); }
-void oc_mb_opts_i64(oc_mb_opts *o, int id, int64_t v) { opt_scalar(o, id, 8, (uint64_t)v); }
+void oc_mb_opts_u8(oc_mb_opts *o, int id, uint8_t v)
+{
+    opt_scalar(o, id, 1, v);
+}
+void oc_mb_opts_i8(oc_mb_opts *o, int id, int8_t v)
+{
+    opt_scalar(o, id, 1, (uint8_t)v);
+}
+void oc_mb_opts_bool(oc_mb_opts *o, int id, bool v)
+{
+    opt_scalar(o, id, 1, v ? 1 : 0);
+}
+void oc_mb_opts_i16(oc_mb_opts *o, int id, int16_t v)
+{
+    opt_scalar(o, id, 2, (uint16_t)v);
+}
+void oc_mb_opts_i32(oc_mb_opts *o, int id, int32_t v)
+{
+    opt_scalar(o, id, 4, (uint32_t)v);
+}
+void oc_mb_opts_i64(oc_mb_opts *o, int id, int64_t v)
+{
+    opt_scalar(o, id, 8, (uint64_t)v);
+}
 
 void oc_mb_opts_f32(oc_mb_opts *o, int id, float v)
 {
@@ -445,8 +463,10 @@ void oc_mb_signature(oc_mb *mb, const char *key, int sg, int ninputs, const char
     s->in_names = mb_dup(mb, NULL, (size_t)ninputs * sizeof(char *));
     s->out_names = mb_dup(mb, NULL, (size_t)noutputs * sizeof(char *));
     if (!s->in || !s->out || !s->in_names || !s->out_names) return;
-    for (int i = 0; i < ninputs; i++) s->in_names[i] = mb_dupstr(mb, in_names[i]);
-    for (int i = 0; i < noutputs; i++) s->out_names[i] = mb_dupstr(mb, out_names[i]);
+    for (int i = 0; i < ninputs; i++)
+        s->in_names[i] = mb_dupstr(mb, in_names[i]);
+    for (int i = 0; i < noutputs; i++)
+        s->out_names[i] = mb_dupstr(mb, out_names[i]);
     mb->nsigs++;
 }
 
@@ -462,8 +482,8 @@ static void write_options(fbw *w, const oc_mb_opts *o, size_t slot)
     fbw_field f[64];
     size_t slots[64];
     for (int i = 0; i < o->n; i++)
-        f[i] = o->f[i].size ? FBW_SCALAR(o->f[i].id, o->f[i].size, o->f[i].bits)
-                            : FBW_OFF(o->f[i].id);
+        f[i] =
+            o->f[i].size ? FBW_SCALAR(o->f[i].id, o->f[i].size, o->f[i].bits) : FBW_OFF(o->f[i].id);
     fbw_patch(w, slot, fbw_table(w, f, o->n, slots));
     for (int i = 0; i < o->n; i++)
         if (!o->f[i].size) fbw_patch(w, slots[i], write_ints(w, o->f[i].v, o->f[i].n));
@@ -510,7 +530,8 @@ static void write_op(fbw *w, const mb_op *op, size_t slot)
     fbw_patch(w, slots[1], write_ints(w, op->in, op->nin));
     fbw_patch(w, slots[2], write_ints(w, op->out, op->nout));
     if (opts >= 0) write_options(w, op->opts, slots[opts]);
-    if (custom >= 0) fbw_patch(w, slots[custom], fbw_vector(w, op->custom, (uint32_t)op->ncustom, 1, 4));
+    if (custom >= 0)
+        fbw_patch(w, slots[custom], fbw_vector(w, op->custom, (uint32_t)op->ncustom, 1, 4));
     if (inter >= 0) fbw_patch(w, slots[inter], write_ints(w, op->inter, op->ninter));
 }
 
@@ -521,12 +542,14 @@ static void write_subgraph(fbw *w, const mb_sg *s, size_t slot)
     fbw_patch(w, slot, fbw_table(w, f, s->name ? 5 : 4, slots));
     size_t v = fbw_offset_vector(w, (uint32_t)s->nt);
     fbw_patch(w, slots[0], v);
-    for (int i = 0; i < s->nt; i++) write_tensor(w, &s->t[i], v + 4 + 4 * (size_t)i);
+    for (int i = 0; i < s->nt; i++)
+        write_tensor(w, &s->t[i], v + 4 + 4 * (size_t)i);
     fbw_patch(w, slots[1], write_ints(w, s->in, s->nin));
     fbw_patch(w, slots[2], write_ints(w, s->out, s->nout));
     v = fbw_offset_vector(w, (uint32_t)s->nops);
     fbw_patch(w, slots[3], v);
-    for (int i = 0; i < s->nops; i++) write_op(w, &s->ops[i], v + 4 + 4 * (size_t)i);
+    for (int i = 0; i < s->nops; i++)
+        write_op(w, &s->ops[i], v + 4 + 4 * (size_t)i);
     if (s->name) fbw_patch(w, slots[4], fbw_string(w, s->name));
 }
 
@@ -565,8 +588,7 @@ static void write_opcode(fbw *w, const mb_opcode *c, size_t slot)
     if (c->custom) fbw_patch(w, slots[3], fbw_string(w, c->custom));
 }
 
-oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t *size,
-                       oc_err *err)
+oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t *size, oc_err *err)
 {
     if (!mb || !out || !size) return OC_ERRF(err, "model builder: null argument");
     *out = NULL;
@@ -578,8 +600,12 @@ oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t 
     if (identifier) memcpy(header + 4, identifier, 4);
     fbw_bytes(&w, header, 8);
     bool tflite = identifier && memcmp(identifier, "TFL3", 4) == 0;
-    fbw_field f[6] = {FBW_SCALAR(0, 4, tflite ? 3 : 0), FBW_OFF(1), FBW_OFF(2), FBW_OFF(4),
-                      FBW_OFF(7), FBW_OFF(3)};
+    fbw_field f[6] = {FBW_SCALAR(0, 4, tflite ? 3 : 0),
+                      FBW_OFF(1),
+                      FBW_OFF(2),
+                      FBW_OFF(4),
+                      FBW_OFF(7),
+                      FBW_OFF(3)};
     size_t slots[6];
     int nf = 4 + (mb->nsigs > 0);
     if (mb->description) f[nf++] = FBW_OFF(3);
@@ -587,10 +613,12 @@ oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t 
 
     size_t v = fbw_offset_vector(&w, (uint32_t)mb->ncodes);
     fbw_patch(&w, slots[1], v);
-    for (int i = 0; i < mb->ncodes; i++) write_opcode(&w, &mb->codes[i], v + 4 + 4 * (size_t)i);
+    for (int i = 0; i < mb->ncodes; i++)
+        write_opcode(&w, &mb->codes[i], v + 4 + 4 * (size_t)i);
     v = fbw_offset_vector(&w, (uint32_t)mb->nsgs);
     fbw_patch(&w, slots[2], v);
-    for (int i = 0; i < mb->nsgs; i++) write_subgraph(&w, &mb->sgs[i], v + 4 + 4 * (size_t)i);
+    for (int i = 0; i < mb->nsgs; i++)
+        write_subgraph(&w, &mb->sgs[i], v + 4 + 4 * (size_t)i);
     if (mb->nsigs) {
         v = fbw_offset_vector(&w, (uint32_t)mb->nsigs);
         fbw_patch(&w, slots[4], v);
@@ -632,8 +660,8 @@ oc_status oc_mb_write_file(const char *path, const uint8_t *bytes, size_t size, 
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        oc_status st = OC_ERRF(err, "write model: cannot create a file next to '%.400s': %s",
-                               path, strerror(errno));
+        oc_status st = OC_ERRF(err, "write model: cannot create a file next to '%.400s': %s", path,
+                               strerror(errno));
         free(tmp);
         return st;
     }
@@ -648,8 +676,7 @@ oc_status oc_mb_write_file(const char *path, const uint8_t *bytes, size_t size, 
     oc_status st = OC_OK;
     if (done != size || fsync(fd) != 0)
         st = OC_ERRF(err, "write model: cannot write '%.400s': %s", tmp, strerror(errno));
-    if (close(fd) != 0 && st == OC_OK)
-        st = OC_ERRF(err, "write model: cannot close '%.400s'", tmp);
+    if (close(fd) != 0 && st == OC_OK) st = OC_ERRF(err, "write model: cannot close '%.400s'", tmp);
     if (st == OC_OK && rename(tmp, path) != 0)
         st = OC_ERRF(err, "write model: cannot rename to '%.400s': %s", path, strerror(errno));
     if (st != OC_OK) unlink(tmp);

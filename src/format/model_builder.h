@@ -19,7 +19,7 @@
 typedef struct oc_mb oc_mb;
 typedef struct oc_mb_opts oc_mb_opts;
 
-oc_mb *oc_mb_create(void);  /* NULL when out of memory */
+oc_mb *oc_mb_create(void);     /* NULL when out of memory */
 void oc_mb_destroy(oc_mb *mb); /* NULL-safe; also frees every options table made with it */
 
 void oc_mb_description(oc_mb *mb, const char *text);
@@ -78,8 +78,7 @@ void oc_mb_signature(oc_mb *mb, const char *key, int sg, int ninputs, const char
 /* Serializes the model. identifier: 4 chars ("CIR0", "TFL3") or NULL for none. *out is
  * malloc'd (free it with free()). Fails with the first error of any earlier call. The builder
  * stays usable (finish may be called again). */
-oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t *size,
-                       oc_err *err);
+oc_status oc_mb_finish(oc_mb *mb, const char *identifier, uint8_t **out, size_t *size, oc_err *err);
 
 /* Writes bytes to path atomically (a temporary file renamed over path). */
 oc_status oc_mb_write_file(const char *path, const uint8_t *bytes, size_t size, oc_err *err);

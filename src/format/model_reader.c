@@ -19,9 +19,6 @@ enum { M_OPCODES = 1, M_SUBGRAPHS = 2, M_DESCRIPTION = 3, M_BUFFERS = 4, M_SIGNA
 /* SubGraph field ids. */
 enum { S_TENSORS = 0, S_INPUTS = 1, S_OUTPUTS = 2, S_OPERATORS = 3, S_NAME = 4 };
 
-/* Resolves to NULL while no file defines the generic custom op. */
-#pragma weak oc_op_CUSTOM
-
 #define CODE_CUSTOM 32
 #define PLACEHOLDER_FOR_GREATER_OP_CODES 127
 #define MODEL_MAX_FILE_SIZE ((uint64_t)2 << 30) /* 2 GiB */
@@ -29,8 +26,9 @@ enum { S_TENSORS = 0, S_INPUTS = 1, S_OUTPUTS = 2, S_OPERATORS = 3, S_NAME = 4 }
 oc_status rd_spend(rd_ctx *r, size_t n)
 {
     if (n > r->budget)
-        return OC_ERRF(r->err, "model is inconsistent: its tables describe more entries than "
-                               "a %zu-byte file can hold",
+        return OC_ERRF(r->err,
+                       "model is inconsistent: its tables describe more entries than "
+                       "a %zu-byte file can hold",
                        r->size);
     r->budget -= n;
     return OC_OK;
@@ -42,7 +40,8 @@ oc_status rd_int_vector(rd_ctx *r, const oc_fbv *v, int32_t **out)
     OC_TRY(rd_spend(r, v->len));
     int32_t *p = oc_mem_calloc(&r->g->mem, v->len ? v->len : 1, sizeof *p);
     if (!p) return OC_NOMEMF(r->err);
-    for (uint32_t i = 0; i < v->len; i++) p[i] = oc_fbv_i32(v, i);
+    for (uint32_t i = 0; i < v->len; i++)
+        p[i] = oc_fbv_i32(v, i);
     *out = p;
     return OC_OK;
 }
@@ -76,6 +75,7 @@ static oc_status read_opcodes(rd_ctx *r, const oc_fbt *model)
         oc->version = oc_fbt_i32(&t, 2, 1);
         if (oc->code == CODE_CUSTOM) {
             oc->def = oc_op_find_custom(oc->custom_name);
+            /* Not built in: the generic op running kernels the application registers. */
             if (!oc->def && oc->custom_name) oc->def = &oc_op_CUSTOM;
         } else {
             oc->custom_name = NULL;
@@ -99,8 +99,8 @@ static oc_status read_io(rd_ctx *r, int32_t sgi, const oc_fbt *t, int id, bool i
     for (int32_t i = 0; i < *n; i++) {
         int32_t x = (*out)[i];
         if (x < 0 || x >= sg->ntensors)
-            return OC_ERRF(r->err, "subgraph %d %s %d is tensor %d, out of range (%d tensors)",
-                           sgi, what, i, x, sg->ntensors);
+            return OC_ERRF(r->err, "subgraph %d %s %d is tensor %d, out of range (%d tensors)", sgi,
+                           what, i, x, sg->ntensors);
         if (inputs && sg->tensors[x].is_const)
             return OC_ERRF(r->err, "subgraph %d input %d (tensor %d) is a constant", sgi, i, x);
     }
@@ -115,14 +115,15 @@ static oc_status check_producers(rd_ctx *r, int32_t sgi)
     uint8_t *made = calloc((size_t)sg->ntensors + 1, 1);
     oc_status st = OC_OK;
     if (!made) return OC_NOMEMF(r->err);
-    for (int32_t i = 0; i < sg->ninputs; i++) made[sg->inputs[i]] = 1;
+    for (int32_t i = 0; i < sg->ninputs; i++)
+        made[sg->inputs[i]] = 1;
     for (int32_t j = 0; j < sg->nops && st == OC_OK; j++) {
         const oc_op *op = &sg->ops[j];
         for (int32_t k = 0; k < op->noutputs; k++) {
             int32_t x = op->outputs[k];
             if (sg->tensors[x].is_const) {
-                st = OC_ERRF(r->err, "subgraph %d operator %d (%s) writes constant tensor %d",
-                             sgi, j, oc_opcode_name(op->code), x);
+                st = OC_ERRF(r->err, "subgraph %d operator %d (%s) writes constant tensor %d", sgi,
+                             j, oc_opcode_name(op->code), x);
                 break;
             }
             if (made[x]) {
@@ -373,7 +374,7 @@ oc_status oc_model_load_file_opts(const char *path, const oc_load_opts *opts, oc
     if (!out) return OC_ERRF(err, "model load: no output graph pointer");
     *out = NULL;
     if (!path) return OC_ERRF(err, "model load: no path");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block us */
     if (fd < 0) return OC_ERRF(err, "cannot open model file '%.400s'", path);
     struct stat stt;
     oc_status st = OC_OK;

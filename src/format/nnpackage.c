@@ -2,35 +2,43 @@
 #include "format/nnpackage.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 /* MANIFEST and config files are small; anything bigger is not one. */
 #define NNPKG_MAX_FILE (1 << 20)
 
-/* Reads a whole small file into a NUL-terminated malloc'd buffer. */
+/* Reads a whole small regular file into a NUL-terminated malloc'd buffer. */
 static oc_status read_text(const char *path, const char *what, char **out, oc_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return OC_ERRF(err, "nnpackage: cannot open %s '%.400s'", what, path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block us */
+    if (fd < 0) return OC_ERRF(err, "nnpackage: cannot open %s '%.400s'", what, path);
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > NNPKG_MAX_FILE) {
-        fclose(f);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > NNPKG_MAX_FILE) {
+        close(fd);
         return OC_ERRF(err, "nnpackage: %s '%.400s' is not a readable file", what, path);
     }
-    size_t n = (size_t)st.st_size;
+    size_t n = (size_t)st.st_size, got = 0;
     char *buf = malloc(n + 1);
     if (!buf) {
-        fclose(f);
+        close(fd);
         return OC_NOMEMF(err);
     }
-    size_t got = fread(buf, 1, n, f);
-    fclose(f);
+    while (got < n) {
+        ssize_t k = read(fd, buf + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
     buf[got] = 0;
     *out = buf;
     return OC_OK;
@@ -46,8 +54,7 @@ static oc_status copy_str(char *dst, size_t n, const char *s, const char *what, 
 }
 
 /* The first string of a JSON array field, or NULL when absent/empty. Fails on a wrong type. */
-static oc_status first_string(const cJSON *root, const char *field, const char **out,
-                              oc_err *err)
+static oc_status first_string(const cJSON *root, const char *field, const char **out, oc_err *err)
 {
     *out = NULL;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, field);
@@ -63,9 +70,11 @@ static oc_status first_string(const cJSON *root, const char *field, const char *
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = 0;
     return s;
 }
 
@@ -91,8 +100,8 @@ static oc_status parse_config(char *text, oc_nnpackage *pkg, oc_err *err)
             if (strcmp(pkg->config_key[i], key) == 0) slot = i; /* a later line wins */
         if (slot == OC_NNPKG_MAX_CONFIG)
             return OC_ERRF(err, "nnpackage: more than %d config entries", OC_NNPKG_MAX_CONFIG);
-        OC_TRY(copy_str(pkg->config_key[slot], sizeof pkg->config_key[slot], key, "config key",
-                        err));
+        OC_TRY(
+            copy_str(pkg->config_key[slot], sizeof pkg->config_key[slot], key, "config key", err));
         OC_TRY(copy_str(pkg->config_value[slot], sizeof pkg->config_value[slot], value,
                         "config value", err));
         if (slot == pkg->nconfig) pkg->nconfig++;
@@ -107,7 +116,8 @@ static void extension_type(const char *path, char *out, size_t n)
     out[0] = 0;
     if (!dot || (slash && dot < slash) || dot[1] == 0 || strlen(dot + 1) >= n) return;
     size_t i = 0;
-    for (const char *p = dot + 1; *p; p++) out[i++] = (char)tolower((unsigned char)*p);
+    for (const char *p = dot + 1; *p; p++)
+        out[i++] = (char)tolower((unsigned char)*p);
     out[i] = 0;
 }
 
@@ -117,7 +127,8 @@ oc_status oc_nnpackage_read(const char *dir, oc_nnpackage *pkg, oc_err *err)
     memset(pkg, 0, sizeof *pkg);
     char path[OC_PATH_MAX + 64];
     size_t dlen = strlen(dir);
-    while (dlen > 1 && dir[dlen - 1] == '/') dlen--; /* "pkg/" and "pkg" are the same */
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--; /* "pkg/" and "pkg" are the same */
     if (dlen >= OC_PATH_MAX) return OC_ERRF(err, "nnpackage: path too long");
     snprintf(path, sizeof path, "%.*s/metadata/MANIFEST", (int)dlen, dir);
 
@@ -151,8 +162,9 @@ oc_status oc_nnpackage_read(const char *dir, oc_nnpackage *pkg, oc_err *err)
         extension_type(model, pkg->model_type, sizeof pkg->model_type);
     }
     if (!pkg->model_type[0]) {
-        st = OC_ERRF(err, "nnpackage: no model type for '%.400s' (no model-types entry and no "
-                          "file extension)",
+        st = OC_ERRF(err,
+                     "nnpackage: no model type for '%.400s' (no model-types entry and no "
+                     "file extension)",
                      model);
         goto fail;
     }

@@ -7,8 +7,17 @@
 #include "ops/op.h"
 
 /* Operator field ids. */
-enum { O_OPCODE = 0, O_INPUTS = 1, O_OUTPUTS = 2, O_OPTIONS_TYPE = 3, O_OPTIONS = 4,
-       O_CUSTOM = 5, O_INTERMEDIATES = 8, O_LARGE_CUSTOM_OFFSET = 9, O_LARGE_CUSTOM_SIZE = 10 };
+enum {
+    O_OPCODE = 0,
+    O_INPUTS = 1,
+    O_OUTPUTS = 2,
+    O_OPTIONS_TYPE = 3,
+    O_OPTIONS = 4,
+    O_CUSTOM = 5,
+    O_INTERMEDIATES = 8,
+    O_LARGE_CUSTOM_OFFSET = 9,
+    O_LARGE_CUSTOM_SIZE = 10
+};
 
 #define CODE_IF 118
 #define CODE_WHILE 119
@@ -16,10 +25,9 @@ enum { O_OPCODE = 0, O_INPUTS = 1, O_OUTPUTS = 2, O_OPTIONS_TYPE = 3, O_OPTIONS 
 #define OPTIONS_IF 92 /* BuiltinOptions union tags */
 #define OPTIONS_WHILE 93
 
-static oc_status ofail(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op, const char *fmt,
-                       ...) __attribute__((format(printf, 5, 6)));
-static oc_status ofail(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op, const char *fmt,
-                       ...)
+static oc_status ofail(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static oc_status ofail(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op, const char *fmt, ...)
 {
     char msg[OC_ERR_MSG_MAX];
     va_list ap;
@@ -30,11 +38,11 @@ static oc_status ofail(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op, c
                    op ? oc_opcode_name(op->code) : "?", msg);
 }
 
-#define OTRY(expr)                                                                     \
-    do {                                                                               \
-        oc_status st_ = (expr);                                                        \
-        if (st_ == OC_NOMEM) return st_;                                               \
-        if (st_ != OC_OK) return ofail(r, sgi, index, op, "%s", r->err->msg);         \
+#define OTRY(expr)                                                                                 \
+    do {                                                                                           \
+        oc_status st_ = (expr);                                                                    \
+        if (st_ == OC_NOMEM) return st_;                                                           \
+        if (st_ != OC_OK) return ofail(r, sgi, index, op, "%s", r->err->msg);                      \
     } while (0)
 
 /* Reads an index vector and checks every entry against [lo, ntensors). */
@@ -71,8 +79,7 @@ oc_status rd_op(rd_ctx *r, int32_t sgi, int32_t index, const oc_fbt *t, oc_op *o
         return ofail(r, sgi, index, op, "custom operator without a custom_code");
 
     OC_TRY(read_indices(r, sgi, index, op, t, O_INPUTS, "input", -1, &op->inputs, &op->ninputs));
-    OC_TRY(read_indices(r, sgi, index, op, t, O_OUTPUTS, "output", 0, &op->outputs,
-                        &op->noutputs));
+    OC_TRY(read_indices(r, sgi, index, op, t, O_OUTPUTS, "output", 0, &op->outputs, &op->noutputs));
     OC_TRY(read_indices(r, sgi, index, op, t, O_INTERMEDIATES, "intermediate", 0,
                         &op->intermediates, &op->nintermediates));
 
@@ -104,8 +111,7 @@ static oc_status callees(rd_ctx *r, int32_t sgi, int32_t index, const oc_op *op,
     *n = 0;
     if (op->code != CODE_IF && op->code != CODE_WHILE) return OC_OK;
     bool is_if = op->code == CODE_IF;
-    if (oc_fbt_is_present(&op->options) &&
-        op->options_type != (is_if ? OPTIONS_IF : OPTIONS_WHILE))
+    if (oc_fbt_is_present(&op->options) && op->options_type != (is_if ? OPTIONS_IF : OPTIONS_WHILE))
         return ofail(r, sgi, index, op, "options of type %d, expected %s", op->options_type,
                      is_if ? "IfOptions" : "WhileOptions");
     static const char *const names[2][2] = {{"cond", "body"}, {"then", "else"}};
@@ -148,7 +154,8 @@ oc_status rd_check_calls(rd_ctx *r)
             int n;
             st = callees(r, s, j, &g->subgraphs[s].ops[j], to, &n);
             if (st != OC_OK) goto done;
-            for (int k = 0; k < n; k++) adj[e++] = to[k];
+            for (int k = 0; k < n; k++)
+                adj[e++] = to[k];
         }
     }
     first[ns] = (int32_t)e;

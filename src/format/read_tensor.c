@@ -11,8 +11,17 @@
 #define TENSOR_MAX_BYTES ((uint64_t)1 << 40)
 
 /* Tensor field ids (TFLite/circle schema). */
-enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_VARIABLE = 5,
-       T_SPARSITY = 6, T_SIGNATURE = 7, T_COMPRESSION = 10 };
+enum {
+    T_SHAPE = 0,
+    T_TYPE = 1,
+    T_BUFFER = 2,
+    T_NAME = 3,
+    T_QUANT = 4,
+    T_VARIABLE = 5,
+    T_SPARSITY = 6,
+    T_SIGNATURE = 7,
+    T_COMPRESSION = 10
+};
 
 typedef struct tctx {
     rd_ctx *r;
@@ -33,19 +42,18 @@ static oc_status tfail(const tctx *c, const char *fmt, ...)
 }
 
 /* Wraps a failure of the flatbuffer layer (whose message is in r->err) with the tensor. */
-#define TTRY(c, expr)                                                                  \
-    do {                                                                               \
-        oc_status st_ = (expr);                                                        \
-        if (st_ == OC_NOMEM) return st_;                                               \
-        if (st_ != OC_OK) return tfail((c), "%s", (c)->r->err->msg);                  \
+#define TTRY(c, expr)                                                                              \
+    do {                                                                                           \
+        oc_status st_ = (expr);                                                                    \
+        if (st_ == OC_NOMEM) return st_;                                                           \
+        if (st_ != OC_OK) return tfail((c), "%s", (c)->r->err->msg);                               \
     } while (0)
 
 static oc_status read_dims(const tctx *c, const oc_fbt *t, int id, int32_t min_dim, oc_shape *s)
 {
     oc_fbv v;
     TTRY(c, oc_fbt_vector(t, id, 4, &v, c->r->err));
-    if (v.len > OC_MAX_RANK)
-        return tfail(c, "rank %u exceeds the limit %d", v.len, OC_MAX_RANK);
+    if (v.len > OC_MAX_RANK) return tfail(c, "rank %u exceeds the limit %d", v.len, OC_MAX_RANK);
     s->rank = (int32_t)v.len;
     for (uint32_t i = 0; i < v.len; i++) {
         int32_t d = oc_fbv_i32(&v, i);
@@ -130,8 +138,9 @@ static oc_status read_sparsity(const tctx *c, const oc_fbt *sp, oc_tensor *out)
     int32_t rank = out->shape.rank;
     if (order.len != dims.len || order.len != (uint64_t)rank + block_map.len ||
         order.len > 2 * OC_MAX_RANK)
-        return tfail(c, "inconsistent sparsity: %u traversal dims, %u block dims, %u dim "
-                        "metadata, rank %d",
+        return tfail(c,
+                     "inconsistent sparsity: %u traversal dims, %u block dims, %u dim "
+                     "metadata, rank %d",
                      order.len, block_map.len, dims.len, rank);
     OC_TRY(rd_spend(r, (size_t)order.len * 3 + block_map.len));
     oc_sparsity *s = oc_mem_alloc(&r->g->mem, sizeof *s);
@@ -210,7 +219,8 @@ oc_status rd_tensor(rd_ctx *r, int32_t sgi, int32_t index, const oc_fbt *t, oc_t
     int8_t type = oc_fbt_i8(t, T_TYPE, 0);
     if (type < 0 || type >= OC_DTYPE_COUNT) return tfail(&c, "unsupported tensor type %d", type);
     out->dtype = (oc_dtype)type;
-    if (oc_fbt_i8(t, T_COMPRESSION, 0) != 0) return tfail(&c, "compressed tensors are not supported");
+    if (oc_fbt_i8(t, T_COMPRESSION, 0) != 0)
+        return tfail(&c, "compressed tensors are not supported");
 
     OC_TRY(read_dims(&c, t, T_SHAPE, 0, &out->shape));
     OC_TRY(rd_spend(r, 1 + (size_t)out->shape.rank));

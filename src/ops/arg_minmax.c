@@ -56,23 +56,24 @@ static oc_status arg_prepare(oc_ctx *ctx, oc_op *op)
     return oc_set_shape(ctx, op, out, &os);
 }
 
-#define DEFINE_ARG(NAME, T, CMP)                                                               \
-    static void NAME(const T *x, void *out, bool out64, int64_t outer, int64_t n,              \
-                     int64_t inner)                                                            \
-    {                                                                                          \
-        for (int64_t o = 0; o < outer; o++) {                                                  \
-            for (int64_t i = 0; i < inner; i++) {                                              \
-                const T *p = x + o * n * inner + i;                                            \
-                T best = p[0];                                                                 \
-                int64_t bi = 0;                                                                \
-                for (int64_t k = 1; k < n; k++) {                                              \
-                    T v = p[k * inner];                                                        \
-                    if (v CMP best) best = v, bi = k;                                          \
-                }                                                                              \
-                if (out64) ((int64_t *)out)[o * inner + i] = bi;                               \
-                else ((int32_t *)out)[o * inner + i] = (int32_t)bi;                            \
-            }                                                                                  \
-        }                                                                                      \
+#define DEFINE_ARG(NAME, T, CMP)                                                                   \
+    static void NAME(const T *x, void *out, bool out64, int64_t outer, int64_t n, int64_t inner)   \
+    {                                                                                              \
+        for (int64_t o = 0; o < outer; o++) {                                                      \
+            for (int64_t i = 0; i < inner; i++) {                                                  \
+                const T *p = x + o * n * inner + i;                                                \
+                T best = p[0];                                                                     \
+                int64_t bi = 0;                                                                    \
+                for (int64_t k = 1; k < n; k++) {                                                  \
+                    T v = p[k * inner];                                                            \
+                    if (v CMP best) best = v, bi = k;                                              \
+                }                                                                                  \
+                if (out64)                                                                         \
+                    ((int64_t *)out)[o * inner + i] = bi;                                          \
+                else                                                                               \
+                    ((int32_t *)out)[o * inner + i] = (int32_t)bi;                                 \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 DEFINE_ARG(argmax_f32, float, >)

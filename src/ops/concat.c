@@ -83,8 +83,7 @@ typedef struct concat_job {
     bool clamp;
 } concat_job;
 
-static void rescale(const oc_tensor *t, const oc_tensor *out, const void *src, void *dst,
-                    int64_t n)
+static void rescale(const oc_tensor *t, const oc_tensor *out, const void *src, void *dst, int64_t n)
 {
     const float scale = t->q.scale[0] * (1.f / out->q.scale[0]);
     const float bias = -(float)t->q.zero_point[0] * scale;
@@ -126,7 +125,8 @@ static void concat_task(void *arg, size_t task)
         }
         if (j->clamp) {
             float *f = (float *)j->out->data + o * j->out_row;
-            for (int64_t k = 0; k < j->out_row; k++) f[k] = fminf(fmaxf(f[k], j->lo), j->hi);
+            for (int64_t k = 0; k < j->out_row; k++)
+                f[k] = fminf(fmaxf(f[k], j->lo), j->hi);
         }
     }
 }
@@ -149,10 +149,9 @@ static oc_status concat_eval(oc_ctx *ctx, oc_op *op)
     int64_t tasks = oc_tensor_count(out) / (1 << 15) + 1;
     if (tasks > j.outer) tasks = j.outer;
     j.per_task = (j.outer + tasks - 1) / tasks;
-    oc_parallel_for(ctx->pool, (size_t)((j.outer + j.per_task - 1) / j.per_task), concat_task,
-                    &j);
+    oc_parallel_for(ctx->pool, (size_t)((j.outer + j.per_task - 1) / j.per_task), concat_task, &j);
     return OC_OK;
 }
 
-const oc_op_def oc_op_CONCATENATION = {"CONCATENATION", 0, concat_parse, concat_prepare,
-                                       concat_eval, NULL};
+const oc_op_def oc_op_CONCATENATION = {"CONCATENATION", 0,           concat_parse,
+                                       concat_prepare,  concat_eval, NULL};

@@ -33,9 +33,10 @@ static oc_status dz_plan(oc_ctx *ctx, const oc_op *op, dz_walk *w)
     const int k = sp->block_map_count, total = n + k;
     if (k < 0 || k > n || sp->traversal_order_count != total || sp->dim_count != total ||
         total > DZ_MAX_LEVELS || (k > 0 && !sp->block_map) || !sp->traversal_order || !sp->dims)
-        return oc_op_fail(ctx, op, "sparsity of rank %d with %d block dims has %d traversal "
-                          "entries and %d dim metadata", n, k, sp->traversal_order_count,
-                          sp->dim_count);
+        return oc_op_fail(ctx, op,
+                          "sparsity of rank %d with %d block dims has %d traversal "
+                          "entries and %d dim metadata",
+                          n, k, sp->traversal_order_count, sp->dim_count);
     /* traversal order: a permutation, original dims first */
     bool seen[DZ_MAX_LEVELS] = {false};
     for (int i = 0; i < total; i++) {
@@ -46,7 +47,8 @@ static oc_status dz_plan(oc_ctx *ctx, const oc_op *op, dz_walk *w)
     }
     /* block sizes as TFLite reads them: dense_size of metadata[traversal_order[n + b]] */
     int64_t block[OC_MAX_RANK] = {0}, bsize[OC_MAX_RANK];
-    for (int i = 0; i < n; i++) bsize[i] = 1;
+    for (int i = 0; i < n; i++)
+        bsize[i] = 1;
     for (int b = 0; b < k; b++) {
         int32_t d = sp->block_map[b];
         if (d < 0 || d >= n || (b > 0 && d <= sp->block_map[b - 1]))
@@ -73,8 +75,8 @@ static oc_status dz_plan(oc_ctx *ctx, const oc_op *op, dz_walk *w)
         }
         if (md->format == OC_SPARSE_DENSE) {
             if (md->dense_size < 0 || md->dense_size > w->limit[i])
-                return oc_op_fail(ctx, op, "dense size %d of level %d exceeds %lld",
-                                  md->dense_size, i, (long long)w->limit[i]);
+                return oc_op_fail(ctx, op, "dense size %d of level %d exceeds %lld", md->dense_size,
+                                  i, (long long)w->limit[i]);
         } else if (md->format == OC_SPARSE_CSR) {
             const oc_sparse_index *v[2] = {&md->segments, &md->indices};
             for (int a = 0; a < 2; a++)
@@ -115,8 +117,10 @@ static oc_status dz_visit(dz_walk *w, int level, int64_t prev, int64_t off)
 {
     if (level == w->levels) {
         if (w->next >= w->nvals)
-            return oc_op_fail(w->ctx, w->op, "sparse metadata addresses more than the %zu "
-                              "stored values", w->nvals);
+            return oc_op_fail(w->ctx, w->op,
+                              "sparse metadata addresses more than the %zu "
+                              "stored values",
+                              w->nvals);
         memcpy(w->dst + (size_t)off * w->es, w->src + w->next * w->es, w->es);
         w->next++;
         return OC_OK;
@@ -132,8 +136,10 @@ static oc_status dz_visit(dz_walk *w, int level, int64_t prev, int64_t off)
                           level, (long long)prev, md->segments.count);
     int64_t s0 = sparse_at(&md->segments, prev), s1 = sparse_at(&md->segments, prev + 1);
     if (s0 < 0 || s1 < s0 || s1 > md->indices.count)
-        return oc_op_fail(w->ctx, w->op, "level %d: segment [%lld, %lld) is invalid for %d "
-                          "indices", level, (long long)s0, (long long)s1, md->indices.count);
+        return oc_op_fail(w->ctx, w->op,
+                          "level %d: segment [%lld, %lld) is invalid for %d "
+                          "indices",
+                          level, (long long)s0, (long long)s1, md->indices.count);
     for (int64_t i = s0; i < s1; i++) {
         int64_t x = sparse_at(&md->indices, i);
         if (x < 0 || x >= w->limit[level])

@@ -19,14 +19,13 @@ static oc_status dequantize_prepare(oc_ctx *ctx, oc_op *op)
         if (q->count < 1 || !q->scale || !q->zero_point)
             return oc_op_fail(ctx, op, "input '%s' has no quantization parameters",
                               in->name ? in->name : "?");
-        if (q->count > 1 && (q->axis < 0 || q->axis >= in->shape.rank ||
-                             in->shape.dims[q->axis] != q->count))
-            return oc_op_fail(ctx, op, "%d per-channel parameters do not match axis %d",
-                              q->count, q->axis);
+        if (q->count > 1 &&
+            (q->axis < 0 || q->axis >= in->shape.rank || in->shape.dims[q->axis] != q->count))
+            return oc_op_fail(ctx, op, "%d per-channel parameters do not match axis %d", q->count,
+                              q->axis);
         break;
     }
-    default:
-        return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(in->dtype));
+    default: return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(in->dtype));
     }
     return oc_set_shape(ctx, op, out, &in->shape);
 }
@@ -73,8 +72,11 @@ static void dq_task(void *arg, size_t task)
 static oc_status dequantize_eval(oc_ctx *ctx, oc_op *op)
 {
     const oc_tensor *in = oc_in(ctx, op, 0);
-    dq_job j = {.in = in, .out = oc_out(ctx, op, 0)->data, .n = oc_tensor_count(in),
-                .inner = 1, .channels = 1};
+    dq_job j = {.in = in,
+                .out = oc_out(ctx, op, 0)->data,
+                .n = oc_tensor_count(in),
+                .inner = 1,
+                .channels = 1};
     if (in->dtype != OC_F16 && in->q.count > 1) {
         j.channels = in->q.count;
         j.inner = oc_shape_span(&in->shape, in->q.axis + 1, in->shape.rank);
@@ -86,5 +88,5 @@ static oc_status dequantize_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_DEQUANTIZE = {"DEQUANTIZE", 0, NULL, dequantize_prepare, dequantize_eval,
-                                    NULL};
+const oc_op_def oc_op_DEQUANTIZE = {"DEQUANTIZE",    0,   NULL, dequantize_prepare,
+                                    dequantize_eval, NULL};

@@ -33,8 +33,8 @@ static oc_status gather_axes(oc_ctx *ctx, oc_op *op, int *axis, int *batch_dims)
                           p->batch_dims, *axis, idx->shape.rank);
     for (int i = 0; i < bd; i++)
         if (in->shape.dims[i] != idx->shape.dims[i])
-            return oc_op_fail(ctx, op, "batch dimension %d differs: %d vs %d", i,
-                              in->shape.dims[i], idx->shape.dims[i]);
+            return oc_op_fail(ctx, op, "batch dimension %d differs: %d vs %d", i, in->shape.dims[i],
+                              idx->shape.dims[i]);
     *batch_dims = bd;
     return OC_OK;
 }
@@ -51,9 +51,12 @@ static oc_status gather_prepare(oc_ctx *ctx, oc_op *op)
     int r = axis + (idx->shape.rank - bd) + (in->shape.rank - axis - 1);
     if (r > OC_MAX_RANK) return oc_op_fail(ctx, op, "output rank %d too large", r);
     oc_shape s = {.rank = 0};
-    for (int i = 0; i < axis; i++) s.dims[s.rank++] = in->shape.dims[i];
-    for (int i = bd; i < idx->shape.rank; i++) s.dims[s.rank++] = idx->shape.dims[i];
-    for (int i = axis + 1; i < in->shape.rank; i++) s.dims[s.rank++] = in->shape.dims[i];
+    for (int i = 0; i < axis; i++)
+        s.dims[s.rank++] = in->shape.dims[i];
+    for (int i = bd; i < idx->shape.rank; i++)
+        s.dims[s.rank++] = idx->shape.dims[i];
+    for (int i = axis + 1; i < in->shape.rank; i++)
+        s.dims[s.rank++] = in->shape.dims[i];
     return oc_set_shape(ctx, op, out, &s);
 }
 
@@ -86,8 +89,8 @@ static oc_status gather_eval(oc_ctx *ctx, oc_op *op)
     const oc_tensor *in = oc_in(ctx, op, 0), *idx = oc_in(ctx, op, 1);
     int axis, bd;
     OC_TRY(gather_axes(ctx, op, &axis, &bd));
-    gather_job j = {.in = in, .idx = idx, .out = oc_out(ctx, op, 0)->data,
-                    .es = oc_dtype_size(in->dtype)};
+    gather_job j = {
+        .in = in, .idx = idx, .out = oc_out(ctx, op, 0)->data, .es = oc_dtype_size(in->dtype)};
     int64_t batches = oc_shape_span(&in->shape, 0, bd);
     j.outer = oc_shape_span(&in->shape, bd, axis);
     j.coords = oc_shape_span(&idx->shape, bd, idx->shape.rank);
@@ -124,13 +127,14 @@ static oc_status gather_nd_prepare(oc_ctx *ctx, oc_op *op)
     if (idx->shape.rank < 1) return oc_op_fail(ctx, op, "indices must be at least a vector");
     int depth = idx->shape.dims[idx->shape.rank - 1];
     if (depth > in->shape.rank)
-        return oc_op_fail(ctx, op, "index depth %d exceeds params rank %d", depth,
-                          in->shape.rank);
+        return oc_op_fail(ctx, op, "index depth %d exceeds params rank %d", depth, in->shape.rank);
     int r = idx->shape.rank - 1 + in->shape.rank - depth;
     if (r > OC_MAX_RANK) return oc_op_fail(ctx, op, "output rank %d too large", r);
     oc_shape s = {.rank = 0};
-    for (int i = 0; i < idx->shape.rank - 1; i++) s.dims[s.rank++] = idx->shape.dims[i];
-    for (int i = depth; i < in->shape.rank; i++) s.dims[s.rank++] = in->shape.dims[i];
+    for (int i = 0; i < idx->shape.rank - 1; i++)
+        s.dims[s.rank++] = idx->shape.dims[i];
+    for (int i = depth; i < in->shape.rank; i++)
+        s.dims[s.rank++] = in->shape.dims[i];
     return oc_set_shape(ctx, op, out, &s);
 }
 
@@ -156,11 +160,11 @@ static oc_status gather_nd_eval(oc_ctx *ctx, oc_op *op)
     if (!run) return OC_OK;
     for (int64_t i = 0; i < n; i++) {
         int64_t off = 0;
-        for (int d = 0; d < depth; d++) off += oc_lu_int_at(idx, i * depth + d) * st[d];
+        for (int d = 0; d < depth; d++)
+            off += oc_lu_int_at(idx, i * depth + d) * st[d];
         memcpy(out + (size_t)i * run, (const char *)in->data + (size_t)off * es, run);
     }
     return OC_OK;
 }
 
-const oc_op_def oc_op_GATHER_ND = {"GATHER_ND", 0, NULL, gather_nd_prepare, gather_nd_eval,
-                                   NULL};
+const oc_op_def oc_op_GATHER_ND = {"GATHER_ND", 0, NULL, gather_nd_prepare, gather_nd_eval, NULL};

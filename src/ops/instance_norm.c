@@ -109,5 +109,5 @@ static oc_status inorm_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_INSTANCE_NORM = {"INSTANCE_NORM", 0, inorm_parse, inorm_prepare, inorm_eval,
-                                       NULL};
+const oc_op_def oc_op_INSTANCE_NORM = {"INSTANCE_NORM", 0,          inorm_parse,
+                                       inorm_prepare,   inorm_eval, NULL};

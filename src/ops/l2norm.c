@@ -43,10 +43,12 @@ static void l2_task(void *arg, size_t task)
         const float *x = j->x + r * j->n;
         float *y = j->y + r * j->n;
         float sq = 0.f;
-        for (int64_t i = 0; i < j->n; i++) sq += x[i] * x[i];
+        for (int64_t i = 0; i < j->n; i++)
+            sq += x[i] * x[i];
         float norm = sqrtf(sq);
         if (norm < 1e-6f) norm = 1e-6f;
-        for (int64_t i = 0; i < j->n; i++) y[i] = x[i] / norm;
+        for (int64_t i = 0; i < j->n; i++)
+            y[i] = x[i] / norm;
     }
 }
 
@@ -63,5 +65,5 @@ static oc_status l2norm_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_L2_NORMALIZATION = {"L2_NORMALIZATION", 0, l2norm_parse, l2norm_prepare,
-                                          l2norm_eval, NULL};
+const oc_op_def oc_op_L2_NORMALIZATION = {"L2_NORMALIZATION", 0,           l2norm_parse,
+                                          l2norm_prepare,     l2norm_eval, NULL};

@@ -13,8 +13,7 @@
 bool oc_lu_copyable(oc_dtype t);
 
 /* Fails unless out has the dtype of in and that dtype can be copied bytewise. */
-oc_status oc_lu_check_same(oc_ctx *ctx, const oc_op *op, const oc_tensor *in,
-                           const oc_tensor *out);
+oc_status oc_lu_check_same(oc_ctx *ctx, const oc_op *op, const oc_tensor *in, const oc_tensor *out);
 
 /* Fails unless t is int32 or int64; `what` names the input in the message. */
 oc_status oc_lu_check_int(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, const char *what);

@@ -17,19 +17,35 @@
 
 enum {
     IN_X = 0,
-    IN_WI = 1, IN_WF, IN_WC, IN_WO, /* input weights [n_cell, n_input] */
-    IN_RI = 5, IN_RF, IN_RC, IN_RO, /* recurrent weights [n_cell, n_output] or diagonal [n_cell] */
-    IN_PI = 9, IN_PF, IN_PO,        /* peephole [n_cell] */
-    IN_BI = 12, IN_BF, IN_BC, IN_BO, /* gate biases [n_cell] */
-    IN_PROJ_W = 16, IN_PROJ_B = 17,
-    IN_H = 18, IN_C = 19,
-    IN_LI = 20, IN_LF, IN_LC, IN_LO, /* layer-norm coefficients [n_cell] */
+    IN_WI = 1,
+    IN_WF,
+    IN_WC,
+    IN_WO, /* input weights [n_cell, n_input] */
+    IN_RI = 5,
+    IN_RF,
+    IN_RC,
+    IN_RO, /* recurrent weights [n_cell, n_output] or diagonal [n_cell] */
+    IN_PI = 9,
+    IN_PF,
+    IN_PO, /* peephole [n_cell] */
+    IN_BI = 12,
+    IN_BF,
+    IN_BC,
+    IN_BO, /* gate biases [n_cell] */
+    IN_PROJ_W = 16,
+    IN_PROJ_B = 17,
+    IN_H = 18,
+    IN_C = 19,
+    IN_LI = 20,
+    IN_LF,
+    IN_LC,
+    IN_LO, /* layer-norm coefficients [n_cell] */
 };
 
 typedef struct {
     int64_t n_batch, n_time, n_input, n_cell, n_output;
     bool cifg, peephole, layer_norm, projection;
-    float *gates; /* 4 * n_batch * n_cell: i, f, g, o */
+    float *gates;  /* 4 * n_batch * n_cell: i, f, g, o */
     float *hidden; /* n_batch * n_cell: o . act(c) */
     int64_t cap;   /* floats allocated in gates + hidden */
 } lstm_state;
@@ -61,22 +77,37 @@ static void lstm_release(oc_op *op)
 static oc_status check_tensor(oc_ctx *ctx, const oc_op *op, int i, bool required, int rank,
                               int64_t d0, int64_t d1)
 {
-    static const char *names[24] = {
-        "input", "input_to_input_weights", "input_to_forget_weights", "input_to_cell_weights",
-        "input_to_output_weights", "recurrent_to_input_weights", "recurrent_to_forget_weights",
-        "recurrent_to_cell_weights", "recurrent_to_output_weights", "cell_to_input_weights",
-        "cell_to_forget_weights", "cell_to_output_weights", "input_gate_bias",
-        "forget_gate_bias", "cell_gate_bias", "output_gate_bias", "projection_weights",
-        "projection_bias", "output_state", "cell_state", "input_layer_norm_coefficients",
-        "forget_layer_norm_coefficients", "cell_layer_norm_coefficients",
-        "output_layer_norm_coefficients"};
+    static const char *names[24] = {"input",
+                                    "input_to_input_weights",
+                                    "input_to_forget_weights",
+                                    "input_to_cell_weights",
+                                    "input_to_output_weights",
+                                    "recurrent_to_input_weights",
+                                    "recurrent_to_forget_weights",
+                                    "recurrent_to_cell_weights",
+                                    "recurrent_to_output_weights",
+                                    "cell_to_input_weights",
+                                    "cell_to_forget_weights",
+                                    "cell_to_output_weights",
+                                    "input_gate_bias",
+                                    "forget_gate_bias",
+                                    "cell_gate_bias",
+                                    "output_gate_bias",
+                                    "projection_weights",
+                                    "projection_bias",
+                                    "output_state",
+                                    "cell_state",
+                                    "input_layer_norm_coefficients",
+                                    "forget_layer_norm_coefficients",
+                                    "cell_layer_norm_coefficients",
+                                    "output_layer_norm_coefficients"};
     const oc_tensor *t = oc_in(ctx, op, i);
     if (!t) return required ? oc_op_fail(ctx, op, "%s is required", names[i]) : OC_OK;
     if (t->dtype != OC_F32)
         return oc_op_fail(ctx, op, "%s has type %s: only float32 LSTM is supported", names[i],
                           oc_dtype_name(t->dtype));
-    bool ok = t->shape.rank == rank && t->shape.dims[0] == d0 &&
-              (rank == 1 || t->shape.dims[1] == d1);
+    bool ok =
+        t->shape.rank == rank && t->shape.dims[0] == d0 && (rank == 1 || t->shape.dims[1] == d1);
     if (!ok) {
         char buf[96];
         return oc_op_fail(ctx, op, "%s has shape %s, expected [%lld%s%lld]", names[i],
@@ -116,44 +147,52 @@ static oc_status lstm_prepare(oc_ctx *ctx, oc_op *op)
     int64_t n_batch = p->time_major ? x->shape.dims[1] : x->shape.dims[0];
     int64_t n_input = x->shape.dims[2], n_cell = wo->shape.dims[0];
     int64_t n_output = p->diagonal_recurrent_tensors ? n_cell
-                       : ro->shape.rank == 2     ? ro->shape.dims[1]
-                                                 : -1;
+                       : ro->shape.rank == 2         ? ro->shape.dims[1]
+                                                     : -1;
     if (n_output < 0) return oc_op_fail(ctx, op, "recurrent_to_output_weights must be 2-D");
     bool diag = p->diagonal_recurrent_tensors;
     int rrank = diag ? 1 : 2;
 
     bool cifg = !oc_in(ctx, op, IN_WI);
     if (cifg != !oc_in(ctx, op, IN_RI))
-        return oc_op_fail(ctx, op, "input_to_input and recurrent_to_input weights must be both "
-                                   "present or both absent");
+        return oc_op_fail(ctx, op,
+                          "input_to_input and recurrent_to_input weights must be both "
+                          "present or both absent");
     bool peephole = oc_in(ctx, op, IN_PF) || oc_in(ctx, op, IN_PO) || oc_in(ctx, op, IN_PI);
-    if (peephole && (!oc_in(ctx, op, IN_PF) || !oc_in(ctx, op, IN_PO) ||
-                     (!cifg && !oc_in(ctx, op, IN_PI))))
-        return oc_op_fail(ctx, op, "peephole weights must be all present (cell_to_input may "
-                                   "be absent with CIFG) or all absent");
+    if (peephole &&
+        (!oc_in(ctx, op, IN_PF) || !oc_in(ctx, op, IN_PO) || (!cifg && !oc_in(ctx, op, IN_PI))))
+        return oc_op_fail(ctx, op,
+                          "peephole weights must be all present (cell_to_input may "
+                          "be absent with CIFG) or all absent");
     if (cifg && oc_in(ctx, op, IN_BI))
         return oc_op_fail(ctx, op, "input_gate_bias must be absent with CIFG");
     bool projection = oc_in(ctx, op, IN_PROJ_W) != NULL;
     if (!projection && oc_in(ctx, op, IN_PROJ_B))
         return oc_op_fail(ctx, op, "projection_bias without projection_weights");
     if (!projection && n_output != n_cell)
-        return oc_op_fail(ctx, op, "without projection, output size %lld must equal cell size "
-                                   "%lld", (long long)n_output, (long long)n_cell);
+        return oc_op_fail(ctx, op,
+                          "without projection, output size %lld must equal cell size "
+                          "%lld",
+                          (long long)n_output, (long long)n_cell);
     bool layer_norm = oc_in(ctx, op, IN_LF) != NULL;
     if (layer_norm ? (!oc_in(ctx, op, IN_LC) || !oc_in(ctx, op, IN_LO) ||
                       cifg == (oc_in(ctx, op, IN_LI) != NULL))
                    : (oc_in(ctx, op, IN_LI) || oc_in(ctx, op, IN_LC) || oc_in(ctx, op, IN_LO)))
-        return oc_op_fail(ctx, op, "layer-norm coefficients must be all present (input only "
-                                   "without CIFG) or all absent");
+        return oc_op_fail(ctx, op,
+                          "layer-norm coefficients must be all present (input only "
+                          "without CIFG) or all absent");
 
     OC_TRY(check_tensor(ctx, op, IN_WI, !cifg, 2, n_cell, n_input));
-    for (int i = IN_WF; i <= IN_WO; i++) OC_TRY(check_tensor(ctx, op, i, true, 2, n_cell, n_input));
+    for (int i = IN_WF; i <= IN_WO; i++)
+        OC_TRY(check_tensor(ctx, op, i, true, 2, n_cell, n_input));
     OC_TRY(check_tensor(ctx, op, IN_RI, !cifg, rrank, n_cell, n_output));
     for (int i = IN_RF; i <= IN_RO; i++)
         OC_TRY(check_tensor(ctx, op, i, true, rrank, n_cell, n_output));
-    for (int i = IN_PI; i <= IN_PO; i++) OC_TRY(check_tensor(ctx, op, i, false, 1, n_cell, 0));
+    for (int i = IN_PI; i <= IN_PO; i++)
+        OC_TRY(check_tensor(ctx, op, i, false, 1, n_cell, 0));
     OC_TRY(check_tensor(ctx, op, IN_BI, !cifg, 1, n_cell, 0));
-    for (int i = IN_BF; i <= IN_BO; i++) OC_TRY(check_tensor(ctx, op, i, true, 1, n_cell, 0));
+    for (int i = IN_BF; i <= IN_BO; i++)
+        OC_TRY(check_tensor(ctx, op, i, true, 1, n_cell, 0));
     OC_TRY(check_tensor(ctx, op, IN_PROJ_W, false, 2, n_output, n_cell));
     OC_TRY(check_tensor(ctx, op, IN_PROJ_B, false, 1, n_output, 0));
     for (int i = IN_LI; i <= IN_LO && i < op->ninputs; i++)
@@ -165,9 +204,10 @@ static oc_status lstm_prepare(oc_ctx *ctx, oc_op *op)
     if (h->dtype != OC_F32 || c->dtype != OC_F32)
         return oc_op_fail(ctx, op, "state tensors must be float32");
     if (oc_tensor_count(h) != n_batch * n_output || oc_tensor_count(c) != n_batch * n_cell)
-        return oc_op_fail(ctx, op, "state sizes do not match batch %lld x output %lld / cell "
-                                   "%lld", (long long)n_batch, (long long)n_output,
-                          (long long)n_cell);
+        return oc_op_fail(ctx, op,
+                          "state sizes do not match batch %lld x output %lld / cell "
+                          "%lld",
+                          (long long)n_batch, (long long)n_output, (long long)n_cell);
 
     oc_shape os = x->shape;
     os.dims[2] = (int32_t)n_output;
@@ -221,7 +261,8 @@ static float sigmoid(float v)
 static float dot(const float *a, const float *b, int64_t n)
 {
     float s = 0.f;
-    for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
+    for (int64_t i = 0; i < n; i++)
+        s += a[i] * b[i];
     return s;
 }
 
@@ -254,11 +295,14 @@ static void compute_gate(const lstm_state *s, const gate_def *g, const float *co
         }
         if (g->ln) { /* mean / stddev normalization with TFLite's 1e-8 guard */
             float sum = 0.f, sq = 0.f;
-            for (int64_t k = 0; k < nc; k++) sum += o[k];
+            for (int64_t k = 0; k < nc; k++)
+                sum += o[k];
             float mean = sum / (float)nc;
-            for (int64_t k = 0; k < nc; k++) sq += (o[k] - mean) * (o[k] - mean);
+            for (int64_t k = 0; k < nc; k++)
+                sq += (o[k] - mean) * (o[k] - mean);
             float inv = 1.f / sqrtf(sq / (float)nc + 1e-8f);
-            for (int64_t k = 0; k < nc; k++) o[k] = (o[k] - mean) * inv * g->ln[k] + g->bias[k];
+            for (int64_t k = 0; k < nc; k++)
+                o[k] = (o[k] - mean) * inv * g->ln[k] + g->bias[k];
         }
         for (int64_t k = 0; k < nc; k++)
             o[k] = g->act < 0 ? sigmoid(o[k]) : apply_act(g->act, o[k]);
@@ -281,15 +325,36 @@ static oc_status lstm_eval(oc_ctx *ctx, oc_op *op)
     bool diag = p->diagonal_recurrent_tensors;
     const float *ln[4] = {NULL, NULL, NULL, NULL};
     if (s->layer_norm)
-        for (int k = 0; k < 4; k++) ln[k] = data_or_null(ctx, op, IN_LI + k);
-    gate_def gdi = {data_or_null(ctx, op, IN_WI), data_or_null(ctx, op, IN_RI),
-                    data_or_null(ctx, op, IN_PI), data_or_null(ctx, op, IN_BI), ln[0], diag, -1};
-    gate_def gdf = {data_or_null(ctx, op, IN_WF), data_or_null(ctx, op, IN_RF),
-                    data_or_null(ctx, op, IN_PF), data_or_null(ctx, op, IN_BF), ln[1], diag, -1};
-    gate_def gdg = {data_or_null(ctx, op, IN_WC), data_or_null(ctx, op, IN_RC), NULL,
-                    data_or_null(ctx, op, IN_BC), ln[2], diag, p->activation};
-    gate_def gdo = {data_or_null(ctx, op, IN_WO), data_or_null(ctx, op, IN_RO),
-                    data_or_null(ctx, op, IN_PO), data_or_null(ctx, op, IN_BO), ln[3], diag, -1};
+        for (int k = 0; k < 4; k++)
+            ln[k] = data_or_null(ctx, op, IN_LI + k);
+    gate_def gdi = {data_or_null(ctx, op, IN_WI),
+                    data_or_null(ctx, op, IN_RI),
+                    data_or_null(ctx, op, IN_PI),
+                    data_or_null(ctx, op, IN_BI),
+                    ln[0],
+                    diag,
+                    -1};
+    gate_def gdf = {data_or_null(ctx, op, IN_WF),
+                    data_or_null(ctx, op, IN_RF),
+                    data_or_null(ctx, op, IN_PF),
+                    data_or_null(ctx, op, IN_BF),
+                    ln[1],
+                    diag,
+                    -1};
+    gate_def gdg = {data_or_null(ctx, op, IN_WC),
+                    data_or_null(ctx, op, IN_RC),
+                    NULL,
+                    data_or_null(ctx, op, IN_BC),
+                    ln[2],
+                    diag,
+                    p->activation};
+    gate_def gdo = {data_or_null(ctx, op, IN_WO),
+                    data_or_null(ctx, op, IN_RO),
+                    data_or_null(ctx, op, IN_PO),
+                    data_or_null(ctx, op, IN_BO),
+                    ln[3],
+                    diag,
+                    -1};
     const float *pw = data_or_null(ctx, op, IN_PROJ_W), *pb = data_or_null(ctx, op, IN_PROJ_B);
 
     for (int64_t t = 0; t < nt; t++) {
@@ -308,7 +373,8 @@ static oc_status lstm_eval(oc_ctx *ctx, oc_op *op)
         }
         /* o peeks at the new c but still the previous h */
         compute_gate(s, &gdo, xrows, h, c, go);
-        for (int64_t k = 0; k < nb * nc; k++) s->hidden[k] = go[k] * apply_act(p->activation, c[k]);
+        for (int64_t k = 0; k < nb * nc; k++)
+            s->hidden[k] = go[k] * apply_act(p->activation, c[k]);
         for (int64_t b = 0; b < nb; b++) {
             float *hb = h + b * no;
             const float *hid = s->hidden + b * nc;
@@ -330,6 +396,9 @@ static oc_status lstm_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_UNIDIRECTIONAL_SEQUENCE_LSTM = {
-    "UNIDIRECTIONAL_SEQUENCE_LSTM", OC_OPF_NO_FOLD, lstm_parse, lstm_prepare, lstm_eval,
-    lstm_release};
+const oc_op_def oc_op_UNIDIRECTIONAL_SEQUENCE_LSTM = {"UNIDIRECTIONAL_SEQUENCE_LSTM",
+                                                      OC_OPF_NO_FOLD,
+                                                      lstm_parse,
+                                                      lstm_prepare,
+                                                      lstm_eval,
+                                                      lstm_release};

@@ -3,6 +3,7 @@
 #include "ops/op.h"
 
 /* Index = code, TFLite BuiltinOperator. */
+/* clang-format off */
 static const char *const tflite_names[] = {
     "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE",
     "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP",
@@ -42,11 +43,12 @@ static const char *const tflite_names[] = {
     "STABLEHLO_SORT", "STABLEHLO_WHILE", "STABLEHLO_GATHER", "STABLEHLO_TRANSPOSE", "DILATE",
     "STABLEHLO_RNG_BIT_GENERATOR", "REDUCE_WINDOW", "STABLEHLO_COMPOSITE", "COMPLEX",
 };
+/* clang-format on */
 
 /* Index = -code, circle extensions (-1 is unassigned). */
 static const char *const circle_names[] = {
-    NULL, NULL, "INSTANCE_NORM", "BCQ_FULLY_CONNECTED", "BCQ_GATHER", "GRU", "RMS_NORM", "ROPE",
-    "RUN_MODEL",
+    NULL,  NULL,       "INSTANCE_NORM", "BCQ_FULLY_CONNECTED", "BCQ_GATHER",
+    "GRU", "RMS_NORM", "ROPE",          "RUN_MODEL",
 };
 
 _Static_assert(sizeof tflite_names / sizeof tflite_names[0] == 208, "BuiltinOperator 0..207");

@@ -44,7 +44,8 @@ static oc_status pack_prepare(oc_ctx *ctx, oc_op *op)
         }
     }
     oc_shape s = {.rank = r + 1};
-    for (int i = 0, k = 0; i < r + 1; i++) s.dims[i] = i == axis ? op->ninputs : in0->shape.dims[k++];
+    for (int i = 0, k = 0; i < r + 1; i++)
+        s.dims[i] = i == axis ? op->ninputs : in0->shape.dims[k++];
     return oc_set_shape(ctx, op, out, &s);
 }
 
@@ -81,8 +82,8 @@ static oc_status unpack_prepare(oc_ctx *ctx, oc_op *op)
     OC_TRY(oc_lu_axis(ctx, op, p->axis, r, &axis));
     int32_t dim = in->shape.dims[axis];
     if (dim != op->noutputs || (p->count != 0 && p->count != dim))
-        return oc_op_fail(ctx, op, "dimension %d of size %d cannot give num=%d / %d outputs",
-                          axis, dim, p->count, op->noutputs);
+        return oc_op_fail(ctx, op, "dimension %d of size %d cannot give num=%d / %d outputs", axis,
+                          dim, p->count, op->noutputs);
     oc_shape s = {.rank = r - 1};
     for (int i = 0, k = 0; i < r; i++)
         if (i != axis) s.dims[k++] = in->shape.dims[i];

@@ -9,7 +9,7 @@
 
 /* Paddings (validated) and the row decomposition of the output. */
 typedef struct pad_plan {
-    int rank;         /* after merging trailing unpadded dims into the last padded one */
+    int rank; /* after merging trailing unpadded dims into the last padded one */
     int64_t in[OC_MAX_RANK], before[OC_MAX_RANK], after[OC_MAX_RANK];
     int64_t out_row, in_row, rows; /* rows = product of output dims [0, rank-1) */
     int64_t group; /* elements per index of the last dim (the merged trailing dims) */
@@ -29,7 +29,8 @@ static oc_status read_plan(oc_ctx *ctx, oc_op *op, pad_plan *pl, oc_shape *out_s
     }
     /* merge trailing dims without padding into the innermost padded one */
     int last = r - 1;
-    while (last > 0 && pads[2 * last] == 0 && pads[2 * last + 1] == 0) last--;
+    while (last > 0 && pads[2 * last] == 0 && pads[2 * last + 1] == 0)
+        last--;
     int64_t inner = oc_shape_span(&in->shape, last + 1, r);
     pl->rank = r == 0 ? 0 : last + 1;
     pl->group = inner;
@@ -40,7 +41,8 @@ static oc_status read_plan(oc_ctx *ctx, oc_op *op, pad_plan *pl, oc_shape *out_s
         pl->after[i] = pads[2 * i + 1] * m;
     }
     pl->rows = 1;
-    for (int i = 0; i + 1 < pl->rank; i++) pl->rows *= pl->in[i] + pl->before[i] + pl->after[i];
+    for (int i = 0; i + 1 < pl->rank; i++)
+        pl->rows *= pl->in[i] + pl->before[i] + pl->after[i];
     pl->in_row = pl->rank ? pl->in[pl->rank - 1] : 1;
     pl->out_row = pl->rank ? pl->in_row + pl->before[pl->rank - 1] + pl->after[pl->rank - 1] : 1;
     return OC_OK;
@@ -150,8 +152,12 @@ static oc_status run_pad(oc_ctx *ctx, oc_op *op, int mode, const void *value)
     pad_plan pl;
     oc_shape s;
     OC_TRY(read_plan(ctx, op, &pl, &s));
-    pad_job j = {.pl = &pl, .in = in->data, .out = out->data, .es = oc_dtype_size(in->dtype),
-                 .op = op, .mode = mode};
+    pad_job j = {.pl = &pl,
+                 .in = in->data,
+                 .out = out->data,
+                 .es = oc_dtype_size(in->dtype),
+                 .op = op,
+                 .mode = mode};
     memcpy(j.value, value, 8);
     if (oc_tensor_count(out) == 0) return OC_OK;
     if (pl.rank == 0) {
@@ -224,5 +230,5 @@ static oc_status mirror_eval(oc_ctx *ctx, oc_op *op)
     return run_pad(ctx, op, p->mode, unused);
 }
 
-const oc_op_def oc_op_MIRROR_PAD = {"MIRROR_PAD", 0, mirror_parse, mirror_prepare, mirror_eval,
-                                    NULL};
+const oc_op_def oc_op_MIRROR_PAD = {"MIRROR_PAD",   0,           mirror_parse,
+                                    mirror_prepare, mirror_eval, NULL};

@@ -47,8 +47,7 @@ static oc_status range_prepare(oc_ctx *ctx, oc_op *op)
     for (int i = 0; i < 3; i++) {
         const oc_tensor *t = oc_in(ctx, op, i);
         OC_TRY(oc_check_dtype(ctx, op, t, dt));
-        if (oc_tensor_count(t) != 1)
-            return oc_op_fail(ctx, op, "input %d must be a scalar", i);
+        if (oc_tensor_count(t) != 1) return oc_op_fail(ctx, op, "input %d must be a scalar", i);
     }
     OC_TRY(oc_check_dtype(ctx, op, out, dt));
     for (int i = 0; i < 3; i++)
@@ -67,7 +66,8 @@ static oc_status range_eval(oc_ctx *ctx, oc_op *op)
     switch (out->dtype) {
     case OC_F32: {
         float v = f32_at(st), d = f32_at(dt);
-        for (int64_t i = 0; i < n; i++, v += d) ((float *)out->data)[i] = v;
+        for (int64_t i = 0; i < n; i++, v += d)
+            ((float *)out->data)[i] = v;
         break;
     }
     case OC_I32: {

@@ -75,8 +75,8 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
     bool red[OC_MAX_RANK] = {false};
     int64_t nax = oc_tensor_count(ax);
     for (int64_t i = 0; i < nax; i++) {
-        int64_t a = ax->dtype == OC_I32 ? ((const int32_t *)ax->data)[i]
-                                        : ((const int64_t *)ax->data)[i];
+        int64_t a =
+            ax->dtype == OC_I32 ? ((const int32_t *)ax->data)[i] : ((const int64_t *)ax->data)[i];
         if (a < -rank || a >= rank)
             return oc_op_fail(ctx, op, "axis %lld out of range for rank %d", (long long)a, rank);
         red[a < 0 ? a + rank : a] = true; /* duplicates are harmless */
@@ -84,8 +84,10 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
 
     oc_shape os = {0};
     for (int d = 0; d < rank; d++) {
-        if (!red[d]) os.dims[os.rank++] = in->shape.dims[d];
-        else if (keep) os.dims[os.rank++] = 1;
+        if (!red[d])
+            os.dims[os.rank++] = in->shape.dims[d];
+        else if (keep)
+            os.dims[os.rank++] = 1;
     }
     OC_TRY(oc_set_shape(ctx, op, out, &os));
 
@@ -142,7 +144,8 @@ static void add_row_f32(float *restrict acc, const float *restrict x, int64_t n)
         memcpy(acc + i, &a0, 16);
         memcpy(acc + i + 4, &a1, 16);
     }
-    for (; i < n; i++) acc[i] += x[i];
+    for (; i < n; i++)
+        acc[i] += x[i];
 }
 
 /* Sum of a contiguous float row with 8 partial sums (fixed order). */
@@ -159,7 +162,8 @@ static float sum_row_f32(const float *x, int64_t n)
     }
     s0 += s1;
     float s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
-    for (; i < n; i++) s += x[i];
+    for (; i < n; i++)
+        s += x[i];
     return s;
 }
 
@@ -184,72 +188,78 @@ static void chunk_range(const fast_job *j, size_t task, size_t esz, int64_t *o, 
 
 /* Row, chunk, combine and generic odometer kernels for one type and combine rule;
  * accumulators start at the rule's identity as TFLite's do (max starts at the lowest value). */
-#define DEFINE_REDUCE(NAME, T, U, OP, INIT)                                                    \
-    static void rows_##NAME(const fast_job *j, size_t task)                                    \
-    {                                                                                          \
-        const T *in = j->in;                                                                   \
-        T *out = j->out;                                                                       \
-        int64_t o0 = (int64_t)task * j->rows_per_task;                                         \
-        int64_t o1 = o0 + j->rows_per_task < j->outer ? o0 + j->rows_per_task : j->outer;      \
-        for (int64_t o = o0; o < o1; o++) {                                                    \
-            const T *x = in + o * j->nred;                                                     \
-            T acc = INIT;                                                                      \
-            for (int64_t r = 0; r < j->nred; r++) acc = OP(T, U, acc, x[r]);                   \
-            out[o] = acc;                                                                      \
-        }                                                                                      \
-    }                                                                                          \
-    static void chunk_##NAME(const fast_job *j, size_t task)                                   \
-    {                                                                                          \
-        int64_t o, r0, r1, n = j->inner;                                                       \
-        void *dst;                                                                             \
-        chunk_range(j, task, sizeof(T), &o, &r0, &r1, &dst);                                   \
-        T *acc = dst;                                                                          \
-        const T *x = (const T *)j->in + (o * j->nred + r0) * n;                                \
-        for (int64_t i = 0; i < n; i++) acc[i] = INIT;                                         \
-        for (int64_t r = r0; r < r1; r++, x += n)                                              \
-            for (int64_t i = 0; i < n; i++) acc[i] = OP(T, U, acc[i], x[i]);                   \
-    }                                                                                          \
-    static void combine_##NAME(const fast_job *j)                                              \
-    {                                                                                          \
-        const T *part = j->part;                                                               \
-        T *out = j->out;                                                                       \
-        for (int64_t o = 0; o < j->outer; o++)                                                 \
-            for (int64_t i = 0; i < j->inner; i++) {                                           \
-                T acc = INIT;                                                                  \
-                for (int64_t c = 0; c < j->nchunks; c++)                                       \
-                    acc = OP(T, U, acc, part[(o * j->nchunks + c) * j->inner + i]);            \
-                out[o * j->inner + i] = acc;                                                   \
-            }                                                                                  \
-    }                                                                                          \
-    static void generic_##NAME(const reduce_state *s, const T *in, T *out, int64_t total)      \
-    {                                                                                          \
-        int g = s->ngroups;                                                                    \
-        int64_t idx[OC_MAX_RANK] = {0}, ostride[OC_MAX_RANK] = {0};                            \
-        int64_t st = 1;                                                                        \
-        for (int k = g - 1; k >= 0; k--) {                                                     \
-            if (!s->gred[k]) {                                                                 \
-                ostride[k] = st;                                                               \
-                st *= s->gdims[k];                                                             \
-            }                                                                                  \
-        }                                                                                      \
-        int64_t len = s->gdims[g - 1];                                                         \
-        for (int64_t base = 0; base < total; base += len) {                                    \
-            int64_t off = 0;                                                                   \
-            for (int k = 0; k < g - 1; k++) off += idx[k] * ostride[k];                        \
-            const T *x = in + base;                                                            \
-            if (s->gred[g - 1]) {                                                              \
-                T acc = out[off];                                                              \
-                for (int64_t i = 0; i < len; i++) acc = OP(T, U, acc, x[i]);                   \
-                out[off] = acc;                                                                \
-            } else {                                                                           \
-                T *y = out + off;                                                              \
-                for (int64_t i = 0; i < len; i++) y[i] = OP(T, U, y[i], x[i]);                 \
-            }                                                                                  \
-            for (int k = g - 2; k >= 0; k--) {                                                 \
-                if (++idx[k] < s->gdims[k]) break;                                             \
-                idx[k] = 0;                                                                    \
-            }                                                                                  \
-        }                                                                                      \
+#define DEFINE_REDUCE(NAME, T, U, OP, INIT)                                                        \
+    static void rows_##NAME(const fast_job *j, size_t task)                                        \
+    {                                                                                              \
+        const T *in = j->in;                                                                       \
+        T *out = j->out;                                                                           \
+        int64_t o0 = (int64_t)task * j->rows_per_task;                                             \
+        int64_t o1 = o0 + j->rows_per_task < j->outer ? o0 + j->rows_per_task : j->outer;          \
+        for (int64_t o = o0; o < o1; o++) {                                                        \
+            const T *x = in + o * j->nred;                                                         \
+            T acc = INIT;                                                                          \
+            for (int64_t r = 0; r < j->nred; r++)                                                  \
+                acc = OP(T, U, acc, x[r]);                                                         \
+            out[o] = acc;                                                                          \
+        }                                                                                          \
+    }                                                                                              \
+    static void chunk_##NAME(const fast_job *j, size_t task)                                       \
+    {                                                                                              \
+        int64_t o, r0, r1, n = j->inner;                                                           \
+        void *dst;                                                                                 \
+        chunk_range(j, task, sizeof(T), &o, &r0, &r1, &dst);                                       \
+        T *acc = dst;                                                                              \
+        const T *x = (const T *)j->in + (o * j->nred + r0) * n;                                    \
+        for (int64_t i = 0; i < n; i++)                                                            \
+            acc[i] = INIT;                                                                         \
+        for (int64_t r = r0; r < r1; r++, x += n)                                                  \
+            for (int64_t i = 0; i < n; i++)                                                        \
+                acc[i] = OP(T, U, acc[i], x[i]);                                                   \
+    }                                                                                              \
+    static void combine_##NAME(const fast_job *j)                                                  \
+    {                                                                                              \
+        const T *part = j->part;                                                                   \
+        T *out = j->out;                                                                           \
+        for (int64_t o = 0; o < j->outer; o++)                                                     \
+            for (int64_t i = 0; i < j->inner; i++) {                                               \
+                T acc = INIT;                                                                      \
+                for (int64_t c = 0; c < j->nchunks; c++)                                           \
+                    acc = OP(T, U, acc, part[(o * j->nchunks + c) * j->inner + i]);                \
+                out[o * j->inner + i] = acc;                                                       \
+            }                                                                                      \
+    }                                                                                              \
+    static void generic_##NAME(const reduce_state *s, const T *in, T *out, int64_t total)          \
+    {                                                                                              \
+        int g = s->ngroups;                                                                        \
+        int64_t idx[OC_MAX_RANK] = {0}, ostride[OC_MAX_RANK] = {0};                                \
+        int64_t st = 1;                                                                            \
+        for (int k = g - 1; k >= 0; k--) {                                                         \
+            if (!s->gred[k]) {                                                                     \
+                ostride[k] = st;                                                                   \
+                st *= s->gdims[k];                                                                 \
+            }                                                                                      \
+        }                                                                                          \
+        int64_t len = s->gdims[g - 1];                                                             \
+        for (int64_t base = 0; base < total; base += len) {                                        \
+            int64_t off = 0;                                                                       \
+            for (int k = 0; k < g - 1; k++)                                                        \
+                off += idx[k] * ostride[k];                                                        \
+            const T *x = in + base;                                                                \
+            if (s->gred[g - 1]) {                                                                  \
+                T acc = out[off];                                                                  \
+                for (int64_t i = 0; i < len; i++)                                                  \
+                    acc = OP(T, U, acc, x[i]);                                                     \
+                out[off] = acc;                                                                    \
+            } else {                                                                               \
+                T *y = out + off;                                                                  \
+                for (int64_t i = 0; i < len; i++)                                                  \
+                    y[i] = OP(T, U, y[i], x[i]);                                                   \
+            }                                                                                      \
+            for (int k = g - 2; k >= 0; k--) {                                                     \
+                if (++idx[k] < s->gdims[k]) break;                                                 \
+                idx[k] = 0;                                                                        \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 DEFINE_REDUCE(sum_f32, float, float, OP_SUM, 0.f)
@@ -276,7 +286,8 @@ static void rows_sum_f32_vec(const fast_job *j, size_t task)
     float *out = j->out;
     int64_t o0 = (int64_t)task * j->rows_per_task;
     int64_t o1 = o0 + j->rows_per_task < j->outer ? o0 + j->rows_per_task : j->outer;
-    for (int64_t o = o0; o < o1; o++) out[o] = sum_row_f32(in + o * j->nred, j->nred);
+    for (int64_t o = o0; o < o1; o++)
+        out[o] = sum_row_f32(in + o * j->nred, j->nred);
 }
 
 static void chunk_sum_f32_vec(const fast_job *j, size_t task)
@@ -287,7 +298,8 @@ static void chunk_sum_f32_vec(const fast_job *j, size_t task)
     float *acc = dst;
     const float *x = (const float *)j->in + (o * j->nred + r0) * n;
     memset(acc, 0, (size_t)n * sizeof *acc);
-    for (int64_t r = r0; r < r1; r++, x += n) add_row_f32(acc, x, n);
+    for (int64_t r = r0; r < r1; r++, x += n)
+        add_row_f32(acc, x, n);
 }
 
 typedef void (*task_fn)(const fast_job *, size_t);
@@ -300,11 +312,11 @@ typedef struct {
     generic_fn generic;
 } kernels;
 
-#define KS(NAME)                                                                               \
-    (kernels)                                                                                  \
-    {                                                                                          \
-        (task_fn)rows_##NAME, (task_fn)chunk_##NAME, (combine_fn)combine_##NAME,               \
-            (generic_fn)generic_##NAME                                                         \
+#define KS(NAME)                                                                                   \
+    (kernels)                                                                                      \
+    {                                                                                              \
+        (task_fn) rows_##NAME, (task_fn)chunk_##NAME, (combine_fn)combine_##NAME,                  \
+            (generic_fn)generic_##NAME                                                             \
     }
 
 static kernels pick(rkind k, oc_dtype t)
@@ -319,11 +331,15 @@ static kernels pick(rkind k, oc_dtype t)
         return ks;
     }
     case OC_I32:
-        return sum ? KS(sum_i32) : k == R_PROD ? KS(prod_i32) : k == R_MAX ? KS(max_i32)
-                                                                          : KS(min_i32);
+        return sum           ? KS(sum_i32)
+               : k == R_PROD ? KS(prod_i32)
+               : k == R_MAX  ? KS(max_i32)
+                             : KS(min_i32);
     case OC_I64:
-        return sum ? KS(sum_i64) : k == R_PROD ? KS(prod_i64) : k == R_MAX ? KS(max_i64)
-                                                                          : KS(min_i64);
+        return sum           ? KS(sum_i64)
+               : k == R_PROD ? KS(prod_i64)
+               : k == R_MAX  ? KS(max_i64)
+                             : KS(min_i64);
     case OC_U8: return k == R_MAX ? KS(max_u8) : KS(min_u8);
     default: return k == R_MAX ? KS(max_i8) : KS(min_i8);
     }
@@ -377,16 +393,18 @@ static void divide_mean(oc_tensor *out, int64_t n)
     if (n <= 0) return; /* TFLite: an empty mean stays 0 */
     if (out->dtype == OC_F32) {
         float *y = out->data;
-        for (int64_t i = 0; i < cnt; i++) y[i] = y[i] / (float)n;
+        for (int64_t i = 0; i < cnt; i++)
+            y[i] = y[i] / (float)n;
     } else if (out->dtype == OC_I64) {
         int64_t *y = out->data;
-        for (int64_t i = 0; i < cnt; i++) y[i] = y[i] / n;
+        for (int64_t i = 0; i < cnt; i++)
+            y[i] = y[i] / n;
     }
 }
 
 /* Integer MEAN: sums in int64 so large int32 inputs do not overflow before the division. */
 static oc_status mean_i32(oc_ctx *ctx, const reduce_state *s, const int32_t *in, int32_t *out,
-                         int64_t total, int64_t nout)
+                          int64_t total, int64_t nout)
 {
     int64_t *acc = calloc((size_t)nout, sizeof *acc);
     int g = s->ngroups;
@@ -400,14 +418,16 @@ static oc_status mean_i32(oc_ctx *ctx, const reduce_state *s, const int32_t *in,
     }
     for (int64_t e = 0; e < total; e++) {
         int64_t off = 0;
-        for (int k = 0; k < g; k++) off += idx[k] * ostride[k];
+        for (int k = 0; k < g; k++)
+            off += idx[k] * ostride[k];
         acc[off] += in[e];
         for (int k = g - 1; k >= 0; k--) {
             if (++idx[k] < s->gdims[k]) break;
             idx[k] = 0;
         }
     }
-    for (int64_t i = 0; i < nout; i++) out[i] = (int32_t)(acc[i] / s->nreduced);
+    for (int64_t i = 0; i < nout; i++)
+        out[i] = (int32_t)(acc[i] / s->nreduced);
     free(acc);
     return OC_OK;
 }
@@ -415,8 +435,8 @@ static oc_status mean_i32(oc_ctx *ctx, const reduce_state *s, const int32_t *in,
 /* ~32K input elements per task: large enough to amortize scheduling, small enough to spread. */
 #define TASK_ELEMS 32768
 
-static oc_status run_fast(oc_ctx *ctx, reduce_state *s, kernels ks, oc_tensor *in,
-                          oc_tensor *out, int red_at)
+static oc_status run_fast(oc_ctx *ctx, reduce_state *s, kernels ks, oc_tensor *in, oc_tensor *out,
+                          int red_at)
 {
     int g = s->ngroups;
     int64_t total = oc_tensor_count(in);
@@ -489,16 +509,16 @@ static oc_status reduce_eval_kind(oc_ctx *ctx, oc_op *op, rkind kind)
     return OC_OK;
 }
 
-#define DEFINE_REDUCE_OP(NAME, KIND)                                                           \
-    static oc_status prepare_##NAME(oc_ctx *ctx, oc_op *op)                                    \
-    {                                                                                          \
-        return reduce_prepare_kind(ctx, op, KIND);                                             \
-    }                                                                                          \
-    static oc_status eval_##NAME(oc_ctx *ctx, oc_op *op)                                       \
-    {                                                                                          \
-        return reduce_eval_kind(ctx, op, KIND);                                                \
-    }                                                                                          \
-    const oc_op_def oc_op_##NAME = {#NAME,          0,           reduce_parse,                 \
+#define DEFINE_REDUCE_OP(NAME, KIND)                                                               \
+    static oc_status prepare_##NAME(oc_ctx *ctx, oc_op *op)                                        \
+    {                                                                                              \
+        return reduce_prepare_kind(ctx, op, KIND);                                                 \
+    }                                                                                              \
+    static oc_status eval_##NAME(oc_ctx *ctx, oc_op *op)                                           \
+    {                                                                                              \
+        return reduce_eval_kind(ctx, op, KIND);                                                    \
+    }                                                                                              \
+    const oc_op_def oc_op_##NAME = {#NAME,          0,           reduce_parse,                     \
                                     prepare_##NAME, eval_##NAME, reduce_release};
 
 DEFINE_REDUCE_OP(MEAN, R_MEAN)

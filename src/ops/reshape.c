@@ -13,15 +13,16 @@ static oc_status copy_eval(oc_ctx *ctx, oc_op *op)
 }
 
 /* Reads an int vector field of an options table into dims[] (at most OC_MAX_RANK). */
-static oc_status parse_dims(const oc_op *op, int id, const char *what, int32_t *dims,
-                            int32_t *n, oc_err *err)
+static oc_status parse_dims(const oc_op *op, int id, const char *what, int32_t *dims, int32_t *n,
+                            oc_err *err)
 {
     oc_fbv v;
     OC_TRY(oc_fbt_vector(&op->options, id, 4, &v, err));
     if (v.len > OC_MAX_RANK)
-        return OC_ERRF(err, "%s: %s has %u entries, at most %d supported",
-                       oc_opcode_name(op->code), what, v.len, OC_MAX_RANK);
-    for (uint32_t i = 0; i < v.len; i++) dims[i] = oc_fbv_i32(&v, i);
+        return OC_ERRF(err, "%s: %s has %u entries, at most %d supported", oc_opcode_name(op->code),
+                       what, v.len, OC_MAX_RANK);
+    for (uint32_t i = 0; i < v.len; i++)
+        dims[i] = oc_fbv_i32(&v, i);
     *n = (int32_t)v.len;
     return OC_OK;
 }
@@ -54,7 +55,8 @@ static oc_status reshape_prepare(oc_ctx *ctx, oc_op *op)
         OC_TRY(oc_lu_read_ints(ctx, op, st, "shape", -1, OC_MAX_RANK, req, &n));
     } else {
         n = p->ndims;
-        for (int i = 0; i < n; i++) req[i] = p->dims[i];
+        for (int i = 0; i < n; i++)
+            req[i] = p->dims[i];
         if (n == 1 && req[0] == 0) n = 0; /* legacy converters wrote [0] for a scalar */
     }
 
@@ -83,7 +85,8 @@ static oc_status reshape_prepare(oc_ctx *ctx, oc_op *op)
         return oc_op_fail(ctx, op, "cannot reshape %lld elements into %lld", (long long)in_count,
                           (long long)known);
     oc_shape s = {.rank = n};
-    for (int i = 0; i < n; i++) s.dims[i] = (int32_t)req[i];
+    for (int i = 0; i < n; i++)
+        s.dims[i] = (int32_t)req[i];
     return oc_set_shape(ctx, op, out, &s);
 }
 
@@ -111,7 +114,8 @@ static oc_status squeeze_prepare(oc_ctx *ctx, oc_op *op)
     const oc_shape *is = &in->shape;
     bool drop[OC_MAX_RANK] = {false};
     if (p->naxes == 0) {
-        for (int i = 0; i < is->rank; i++) drop[i] = is->dims[i] == 1;
+        for (int i = 0; i < is->rank; i++)
+            drop[i] = is->dims[i] == 1;
     } else {
         for (int k = 0; k < p->naxes; k++) {
             int a;
@@ -146,9 +150,9 @@ static oc_status expand_dims_prepare(oc_ctx *ctx, oc_op *op)
     int a;
     OC_TRY(oc_lu_axis(ctx, op, oc_lu_int_at(at, 0), r + 1, &a));
     oc_shape s = {.rank = r + 1};
-    for (int i = 0, k = 0; i < r + 1; i++) s.dims[i] = i == a ? 1 : in->shape.dims[k++];
+    for (int i = 0, k = 0; i < r + 1; i++)
+        s.dims[i] = i == a ? 1 : in->shape.dims[k++];
     return oc_set_shape(ctx, op, out, &s);
 }
 
-const oc_op_def oc_op_EXPAND_DIMS = {"EXPAND_DIMS", 0, NULL, expand_dims_prepare, copy_eval,
-                                     NULL};
+const oc_op_def oc_op_EXPAND_DIMS = {"EXPAND_DIMS", 0, NULL, expand_dims_prepare, copy_eval, NULL};

@@ -182,7 +182,8 @@ static void nearest_row(void *arg, size_t task)
     const uint8_t *row = j->x + ((b * j->ih + j->s->lo[oy]) * j->iw) * px;
     uint8_t *y = j->y + (b * j->oh + oy) * j->ow * px;
     const int32_t *xs = j->s->lo + j->oh;
-    for (int32_t ox = 0; ox < j->ow; ox++, y += px) memcpy(y, row + (size_t)xs[ox] * px, px);
+    for (int32_t ox = 0; ox < j->ow; ox++, y += px)
+        memcpy(y, row + (size_t)xs[ox] * px, px);
 }
 
 static oc_status resize_eval(oc_ctx *ctx, oc_op *op, bool bilinear)
@@ -221,7 +222,7 @@ static oc_status nearest_eval(oc_ctx *ctx, oc_op *op)
     return resize_eval(ctx, op, false);
 }
 
-const oc_op_def oc_op_RESIZE_BILINEAR = {"RESIZE_BILINEAR", 0,           bilinear_parse,
-                                         bilinear_prepare,  bilinear_eval, resize_release};
+const oc_op_def oc_op_RESIZE_BILINEAR = {
+    "RESIZE_BILINEAR", 0, bilinear_parse, bilinear_prepare, bilinear_eval, resize_release};
 const oc_op_def oc_op_RESIZE_NEAREST_NEIGHBOR = {
     "RESIZE_NEAREST_NEIGHBOR", 0, nearest_parse, nearest_prepare, nearest_eval, resize_release};

@@ -43,8 +43,8 @@ static oc_status shape_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_SHAPE = {"SHAPE", OC_OPF_SHAPE_ONLY, shape_parse, shape_prepare, shape_eval,
-                               NULL};
+const oc_op_def oc_op_SHAPE = {"SHAPE",       OC_OPF_SHAPE_ONLY, shape_parse,
+                               shape_prepare, shape_eval,        NULL};
 
 static oc_status rank_prepare(oc_ctx *ctx, oc_op *op)
 {

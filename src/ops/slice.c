@@ -45,7 +45,8 @@ static oc_status slice_prepare(oc_ctx *ctx, oc_op *op)
     oc_view v;
     OC_TRY(slice_plan(ctx, op, &v));
     oc_shape s = {.rank = v.rank};
-    for (int i = 0; i < v.rank; i++) s.dims[i] = (int32_t)v.dims[i];
+    for (int i = 0; i < v.rank; i++)
+        s.dims[i] = (int32_t)v.dims[i];
     return oc_set_shape(ctx, op, out, &s);
 }
 
@@ -142,7 +143,8 @@ static oc_status ss_plan(oc_ctx *ctx, oc_op *op, oc_view *v, oc_shape *out_shape
 
     const int in_rank = in->shape.rank;
     int num_add = 0;
-    for (int i = 0; i < n; i++) num_add += !bit(elm, i) && bit(nam, i);
+    for (int i = 0; i < n; i++)
+        num_add += !bit(elm, i) && bit(nam, i);
     const int eff = in_rank + num_add;
     if (eff > OC_MAX_RANK) return oc_op_fail(ctx, op, "effective rank %d too large", eff);
 
@@ -156,7 +158,8 @@ static oc_status ss_plan(oc_ctx *ctx, oc_op *op, oc_view *v, oc_shape *out_shape
             if (stop > eff) stop = eff;
             if (stop < i + 1) stop = i + 1;
             expanded = stop - ell_start - 1;
-            for (; i < stop; i++) eff_ell |= 1u << i;
+            for (; i < stop; i++)
+                eff_ell |= 1u << i;
             continue;
         }
         if (bit(nam, i - expanded)) eff_new |= 1u << i;

@@ -50,7 +50,8 @@ static void smx_task(void *arg, size_t task)
     const smx_job *j = arg;
     int64_t r0 = (int64_t)task * j->rows_per_task;
     int64_t r1 = r0 + j->rows_per_task < j->rows ? r0 + j->rows_per_task : j->rows;
-    for (int64_t r = r0; r < r1; r++) j->fn(j->x + r * j->n, j->y + r * j->n, j->n, j->beta, j->logsm);
+    for (int64_t r = r0; r < r1; r++)
+        j->fn(j->x + r * j->n, j->y + r * j->n, j->n, j->beta, j->logsm);
 }
 
 static oc_status eval_common(oc_ctx *ctx, oc_op *op, float beta, bool logsm)
@@ -85,5 +86,5 @@ static oc_status log_softmax_eval(oc_ctx *ctx, oc_op *op)
 }
 
 const oc_op_def oc_op_SOFTMAX = {"SOFTMAX", 0, softmax_parse, prepare_common, softmax_eval, NULL};
-const oc_op_def oc_op_LOG_SOFTMAX = {"LOG_SOFTMAX", 0, NULL, prepare_common, log_softmax_eval,
-                                     NULL};
+const oc_op_def oc_op_LOG_SOFTMAX = {"LOG_SOFTMAX",    0,   NULL, prepare_common,
+                                     log_softmax_eval, NULL};

@@ -21,7 +21,8 @@ typedef int32_t smx_vi __attribute__((vector_size(SMX_VW * 4)));
 static inline smx_vf smx_splat(float v)
 {
     smx_vf r;
-    for (int i = 0; i < SMX_VW; i++) r[i] = v;
+    for (int i = 0; i < SMX_VW; i++)
+        r[i] = v;
     return r;
 }
 
@@ -46,7 +47,7 @@ static inline smx_vf smx_select(smx_vi m, smx_vf a, smx_vf b)
 static inline smx_vf smx_exp(smx_vf x)
 {
     const smx_vf lo = smx_splat(-87.33654475f), hi = smx_splat(88.72283935f);
-    smx_vi under = x < lo, over = x > hi;
+    smx_vi under = x<lo, over = x> hi;
     smx_vf xc = smx_select(under, lo, smx_select(over, hi, x));
     /* round(x / ln2) to nearest with the 1.5 * 2^23 trick (|x/ln2| < 2^22) */
     const smx_vf magic = smx_splat(12582912.f);
@@ -72,7 +73,8 @@ static inline smx_vf smx_exp(smx_vf x)
 static inline float smx_hsum(smx_vf v)
 {
     float s = 0.f;
-    for (int i = 0; i < SMX_VW; i++) s += v[i];
+    for (int i = 0; i < SMX_VW; i++)
+        s += v[i];
     return s;
 }
 
@@ -88,9 +90,11 @@ static void SMX_FN(const float *restrict x, float *restrict y, int64_t n, float 
             smx_vf v = smx_load(x + i);
             vm = smx_select(vm < v, v, vm);
         }
-        for (int k = 0; k < SMX_VW; k++) mx = mx < vm[k] ? vm[k] : mx;
+        for (int k = 0; k < SMX_VW; k++)
+            mx = mx < vm[k] ? vm[k] : mx;
     }
-    for (; i < n; i++) mx = mx < x[i] ? x[i] : mx;
+    for (; i < n; i++)
+        mx = mx < x[i] ? x[i] : mx;
 
     const smx_vf vmx = smx_splat(mx), vb = smx_splat(logsm ? 1.f : beta);
     smx_vf vs = smx_splat(0.f);
@@ -102,7 +106,8 @@ static void SMX_FN(const float *restrict x, float *restrict y, int64_t n, float 
     }
     if (i < n) { /* tail through one padded vector: same exp for every element */
         float tmp[SMX_VW];
-        for (int k = 0; k < SMX_VW; k++) tmp[k] = i + k < n ? x[i + k] : mx;
+        for (int k = 0; k < SMX_VW; k++)
+            tmp[k] = i + k < n ? x[i + k] : mx;
         smx_vf e = smx_exp((smx_load(tmp) - vmx) * vb);
         for (int k = 0; i + k < n; k++) {
             sum += e[k];
@@ -116,10 +121,13 @@ static void SMX_FN(const float *restrict x, float *restrict y, int64_t n, float 
         const smx_vf vls = smx_splat(ls);
         for (i = 0; i + SMX_VW <= n; i += SMX_VW)
             smx_store(y + i, (smx_load(x + i) - vmx) - vls);
-        for (; i < n; i++) y[i] = (x[i] - mx) - ls;
+        for (; i < n; i++)
+            y[i] = (x[i] - mx) - ls;
         return;
     }
     const smx_vf vsum = smx_splat(sum);
-    for (i = 0; i + SMX_VW <= n; i += SMX_VW) smx_store(y + i, smx_load(y + i) / vsum);
-    for (; i < n; i++) y[i] = y[i] / sum;
+    for (i = 0; i + SMX_VW <= n; i += SMX_VW)
+        smx_store(y + i, smx_load(y + i) / vsum);
+    for (; i < n; i++)
+        y[i] = y[i] / sum;
 }

@@ -8,18 +8,17 @@
 /* Both ops in 4-D terms: the small-batch spatial tensor S [n, h, w, c] and the blocked tensor
  * B [n * bh * bw, bh_count..]: B(b, y, x) = S(b % n, y * bh + sh - top, x * bw + sw - left). */
 typedef struct sb_plan {
-    int64_t n, h, w, c;  /* the spatial side (padded or cropped region excluded) */
-    int64_t bh, bw;      /* block */
-    int64_t top, left;   /* padding (S2B) or crop (B2S) before */
-    int64_t oh, ow;      /* blocked side's spatial dims */
+    int64_t n, h, w, c; /* the spatial side (padded or cropped region excluded) */
+    int64_t bh, bw;     /* block */
+    int64_t top, left;  /* padding (S2B) or crop (B2S) before */
+    int64_t oh, ow;     /* blocked side's spatial dims */
 } sb_plan;
 
 static oc_status read_block(oc_ctx *ctx, oc_op *op, const oc_tensor *in, int64_t block[2],
                             int64_t pads[4])
 {
     int r = in->shape.rank, m, n;
-    if (r != 3 && r != 4)
-        return oc_op_fail(ctx, op, "input must be 3-D or 4-D, has rank %d", r);
+    if (r != 3 && r != 4) return oc_op_fail(ctx, op, "input must be 3-D or 4-D, has rank %d", r);
     m = r - 2;
     int64_t b[2] = {1, 1}, p[4] = {0, 0, 0, 0};
     OC_TRY(oc_lu_read_ints(ctx, op, oc_in(ctx, op, 1), "block_shape", m, 2, b, &n));
@@ -29,7 +28,8 @@ static oc_status read_block(oc_ctx *ctx, oc_op *op, const oc_tensor *in, int64_t
             return oc_op_fail(ctx, op, "block size %lld must be positive", (long long)b[i]);
     block[0] = b[0];
     block[1] = m == 2 ? b[1] : 1;
-    for (int i = 0; i < 4; i++) pads[i] = i < 2 * m ? p[i] : 0;
+    for (int i = 0; i < 4; i++)
+        pads[i] = i < 2 * m ? p[i] : 0;
     return OC_OK;
 }
 
@@ -62,8 +62,16 @@ static oc_status s2b_plan(oc_ctx *ctx, oc_op *op, sb_plan *pl, oc_shape *out)
     if (ph % block[0] || pw % block[1])
         return oc_op_fail(ctx, op, "padded size %lldx%lld is not divisible by block %lldx%lld",
                           (long long)ph, (long long)pw, (long long)block[0], (long long)block[1]);
-    *pl = (sb_plan){.n = d[0], .h = d[1], .w = d[2], .c = d[3], .bh = block[0], .bw = block[1],
-                    .top = pads[0], .left = pads[2], .oh = ph / block[0], .ow = pw / block[1]};
+    *pl = (sb_plan){.n = d[0],
+                    .h = d[1],
+                    .w = d[2],
+                    .c = d[3],
+                    .bh = block[0],
+                    .bw = block[1],
+                    .top = pads[0],
+                    .left = pads[2],
+                    .oh = ph / block[0],
+                    .ow = pw / block[1]};
     int64_t nb = d[0] * block[0] * block[1];
     if (nb > INT32_MAX || pl->oh > INT32_MAX) return oc_op_fail(ctx, op, "output too large");
     *out = shape_from4(in->shape.rank, nb, pl->oh, pl->ow, pl->c);
@@ -83,8 +91,16 @@ static oc_status b2s_plan(oc_ctx *ctx, oc_op *op, sb_plan *pl, oc_shape *out)
     int64_t h = d[1] * block[0] - crops[0] - crops[1], w = d[2] * block[1] - crops[2] - crops[3];
     if (h < 0 || w < 0 || h > INT32_MAX || w > INT32_MAX)
         return oc_op_fail(ctx, op, "crops exceed the output size");
-    *pl = (sb_plan){.n = d[0] / bb, .h = h, .w = w, .c = d[3], .bh = block[0], .bw = block[1],
-                    .top = crops[0], .left = crops[2], .oh = d[1], .ow = d[2]};
+    *pl = (sb_plan){.n = d[0] / bb,
+                    .h = h,
+                    .w = w,
+                    .c = d[3],
+                    .bh = block[0],
+                    .bw = block[1],
+                    .top = crops[0],
+                    .left = crops[2],
+                    .oh = d[1],
+                    .ow = d[2]};
     *out = shape_from4(in->shape.rank, pl->n, h, w, pl->c);
     return OC_OK;
 }
@@ -172,12 +188,24 @@ static oc_status eval_common(oc_ctx *ctx, oc_op *op, bool to_batch)
     return OC_OK;
 }
 
-static oc_status s2b_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, true); }
-static oc_status s2b_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, true); }
-static oc_status b2s_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, false); }
-static oc_status b2s_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, false); }
+static oc_status s2b_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, true);
+}
+static oc_status s2b_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, true);
+}
+static oc_status b2s_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, false);
+}
+static oc_status b2s_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, false);
+}
 
-const oc_op_def oc_op_SPACE_TO_BATCH_ND = {"SPACE_TO_BATCH_ND", 0, NULL, s2b_prepare, s2b_eval,
-                                           NULL};
-const oc_op_def oc_op_BATCH_TO_SPACE_ND = {"BATCH_TO_SPACE_ND", 0, NULL, b2s_prepare, b2s_eval,
-                                           NULL};
+const oc_op_def oc_op_SPACE_TO_BATCH_ND = {"SPACE_TO_BATCH_ND", 0,        NULL,
+                                           s2b_prepare,         s2b_eval, NULL};
+const oc_op_def oc_op_BATCH_TO_SPACE_ND = {"BATCH_TO_SPACE_ND", 0,        NULL,
+                                           b2s_prepare,         b2s_eval, NULL};

@@ -38,13 +38,13 @@ static oc_status plan(oc_ctx *ctx, oc_op *op, bool to_depth, oc_shape *s, oc_vie
         /* out [n, h/b, w/b, bh, bw, c] <- in [n, h/b * b + bh, w/b * b + bw, c] */
         const int64_t d[6] = {n, h / b, w / b, b, b, c};
         const int64_t st[6] = {h * w * c, b * w * c, b * c, w * c, c, 1};
-        for (int i = 0; i < 6; i++) v->dims[i] = d[i], v->stride[i] = st[i];
+        for (int i = 0; i < 6; i++)
+            v->dims[i] = d[i], v->stride[i] = st[i];
     } else {
         if (c % (b * b))
             return oc_op_fail(ctx, op, "depth %lld must be a multiple of %lld", (long long)c,
                               (long long)(b * b));
-        if (h * b > INT32_MAX || w * b > INT32_MAX)
-            return oc_op_fail(ctx, op, "output too large");
+        if (h * b > INT32_MAX || w * b > INT32_MAX) return oc_op_fail(ctx, op, "output too large");
         int64_t oc = c / (b * b);
         s->dims[1] = (int32_t)(h * b);
         s->dims[2] = (int32_t)(w * b);
@@ -52,7 +52,8 @@ static oc_status plan(oc_ctx *ctx, oc_op *op, bool to_depth, oc_shape *s, oc_vie
         /* out [n, h, bh, w, bw, oc] <- in [n, h, w, (bh * b + bw) * oc + c] */
         const int64_t d[6] = {n, h, b, w, b, oc};
         const int64_t st[6] = {h * w * c, w * c, b * oc, c, oc, 1};
-        for (int i = 0; i < 6; i++) v->dims[i] = d[i], v->stride[i] = st[i];
+        for (int i = 0; i < 6; i++)
+            v->dims[i] = d[i], v->stride[i] = st[i];
     }
     return OC_OK;
 }
@@ -78,12 +79,24 @@ static oc_status eval_common(oc_ctx *ctx, oc_op *op, bool to_depth)
     return OC_OK;
 }
 
-static oc_status s2d_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, true); }
-static oc_status s2d_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, true); }
-static oc_status d2s_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, false); }
-static oc_status d2s_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, false); }
+static oc_status s2d_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, true);
+}
+static oc_status s2d_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, true);
+}
+static oc_status d2s_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, false);
+}
+static oc_status d2s_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, false);
+}
 
-const oc_op_def oc_op_SPACE_TO_DEPTH = {"SPACE_TO_DEPTH", 0, block_parse, s2d_prepare, s2d_eval,
-                                        NULL};
-const oc_op_def oc_op_DEPTH_TO_SPACE = {"DEPTH_TO_SPACE", 0, block_parse, d2s_prepare, d2s_eval,
-                                        NULL};
+const oc_op_def oc_op_SPACE_TO_DEPTH = {"SPACE_TO_DEPTH", 0,        block_parse,
+                                        s2d_prepare,      s2d_eval, NULL};
+const oc_op_def oc_op_DEPTH_TO_SPACE = {"DEPTH_TO_SPACE", 0,        block_parse,
+                                        d2s_prepare,      d2s_eval, NULL};

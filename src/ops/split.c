@@ -35,15 +35,15 @@ static oc_status plan(oc_ctx *ctx, oc_op *op, bool is_v, int *axis, int64_t *siz
     const oc_tensor *at = oc_in(ctx, op, is_v ? 2 : 0);
     int nout = op->noutputs;
     if (p->num_splits != 0 && p->num_splits != nout)
-        return oc_op_fail(ctx, op, "num_splits %d does not match %d outputs", p->num_splits,
-                          nout);
+        return oc_op_fail(ctx, op, "num_splits %d does not match %d outputs", p->num_splits, nout);
     OC_TRY(read_axis(ctx, op, at, in->shape.rank, axis));
     int64_t dim = in->shape.dims[*axis];
     if (!is_v) {
         if (dim % nout != 0)
             return oc_op_fail(ctx, op, "dimension %lld is not divisible into %d parts",
                               (long long)dim, nout);
-        for (int k = 0; k < nout; k++) sizes[k] = dim / nout;
+        for (int k = 0; k < nout; k++)
+            sizes[k] = dim / nout;
         return OC_OK;
     }
     const oc_tensor *st = oc_in(ctx, op, 1);
@@ -80,7 +80,8 @@ static oc_status prepare_common(oc_ctx *ctx, oc_op *op, bool is_v)
     if (op->noutputs < 1) return oc_op_fail(ctx, op, "needs at least one output");
     OC_TRY(oc_check_io(ctx, op, 2 + is_v, 2 + is_v, op->noutputs));
     const oc_tensor *in = oc_in(ctx, op, is_v ? 0 : 1);
-    for (int k = 0; k < op->noutputs; k++) OC_TRY(oc_lu_check_same(ctx, op, in, oc_out(ctx, op, k)));
+    for (int k = 0; k < op->noutputs; k++)
+        OC_TRY(oc_lu_check_same(ctx, op, in, oc_out(ctx, op, k)));
     if (!oc_has_data(ctx, oc_in(ctx, op, is_v ? 2 : 0))) return OC_DYNAMIC;
     if (is_v && !oc_has_data(ctx, oc_in(ctx, op, 1))) return OC_DYNAMIC;
     int64_t *sizes = malloc(sizeof *sizes * (size_t)op->noutputs);
@@ -120,10 +121,22 @@ static oc_status eval_common(oc_ctx *ctx, oc_op *op, bool is_v)
     return st;
 }
 
-static oc_status split_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, false); }
-static oc_status split_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, false); }
-static oc_status split_v_prepare(oc_ctx *ctx, oc_op *op) { return prepare_common(ctx, op, true); }
-static oc_status split_v_eval(oc_ctx *ctx, oc_op *op) { return eval_common(ctx, op, true); }
+static oc_status split_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, false);
+}
+static oc_status split_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, false);
+}
+static oc_status split_v_prepare(oc_ctx *ctx, oc_op *op)
+{
+    return prepare_common(ctx, op, true);
+}
+static oc_status split_v_eval(oc_ctx *ctx, oc_op *op)
+{
+    return eval_common(ctx, op, true);
+}
 
 const oc_op_def oc_op_SPLIT = {"SPLIT", 0, split_parse, split_prepare, split_eval, NULL};
 const oc_op_def oc_op_SPLIT_V = {"SPLIT_V", 0, split_parse, split_v_prepare, split_v_eval, NULL};

@@ -16,8 +16,8 @@ static oc_status tile_plan(oc_ctx *ctx, oc_op *op, int64_t *mult, oc_shape *s)
     for (int i = 0; i < r; i++) {
         int64_t d = in->shape.dims[i] * (mult[i] > INT32_MAX ? INT32_MAX : mult[i]);
         if (mult[i] < 0 || mult[i] > INT32_MAX || d > INT32_MAX)
-            return oc_op_fail(ctx, op, "invalid multiple %lld for dimension %d",
-                              (long long)mult[i], i);
+            return oc_op_fail(ctx, op, "invalid multiple %lld for dimension %d", (long long)mult[i],
+                              i);
         s->dims[i] = (int32_t)d;
     }
     return OC_OK;
@@ -121,7 +121,8 @@ static oc_status bcast_prepare(oc_ctx *ctx, oc_op *op)
     oc_view v;
     OC_TRY(bcast_plan(ctx, op, &v));
     oc_shape s = {.rank = v.rank};
-    for (int i = 0; i < v.rank; i++) s.dims[i] = (int32_t)v.dims[i];
+    for (int i = 0; i < v.rank; i++)
+        s.dims[i] = (int32_t)v.dims[i];
     return oc_set_shape(ctx, op, out, &s);
 }
 

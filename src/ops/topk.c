@@ -67,54 +67,54 @@ static oc_status topk_prepare(oc_ctx *ctx, oc_op *op)
 
 /* WORSE(a, b): element a ranks after element b (smaller value, or equal value and higher
  * index). The heap keeps its worst element at the root. */
-#define DEFINE_TOPK(NAME, T)                                                                   \
-    static void NAME(const T *x, T *vals, int32_t *idx, int32_t *h, int64_t rows, int64_t n,   \
-                     int64_t k)                                                                \
-    {                                                                                          \
-        for (int64_t r = 0; r < rows; r++, x += n, vals += k, idx += k) {                      \
-            int64_t m = 0;                                                                     \
-            for (int64_t e = 0; e < n; e++) {                                                  \
-                int64_t pos;                                                                   \
-                if (m < k) { /* sift the new element up */                                     \
-                    pos = m++;                                                                 \
-                    while (pos > 0) {                                                          \
-                        int64_t par = (pos - 1) / 2;                                           \
-                        if (!WORSE(x, e, h[par])) break;                                       \
-                        h[pos] = h[par];                                                       \
-                        pos = par;                                                             \
-                    }                                                                          \
-                    h[pos] = (int32_t)e;                                                       \
-                    continue;                                                                  \
-                }                                                                              \
-                if (k == 0 || !WORSE(x, h[0], e)) continue;                                    \
-                pos = 0; /* replace the root and sift down */                                  \
-                for (;;) {                                                                     \
-                    int64_t c = 2 * pos + 1;                                                   \
-                    if (c >= m) break;                                                         \
-                    if (c + 1 < m && WORSE(x, h[c + 1], h[c])) c++;                            \
-                    if (!WORSE(x, h[c], e)) break;                                             \
-                    h[pos] = h[c];                                                             \
-                    pos = c;                                                                   \
-                }                                                                              \
-                h[pos] = (int32_t)e;                                                           \
-            }                                                                                  \
-            /* pop the worst into the last free output slot until empty */                     \
-            for (int64_t out = m - 1; out >= 0; out--) {                                       \
-                int32_t top = h[0], last = h[--m];                                             \
-                int64_t pos = 0;                                                               \
-                for (;;) {                                                                     \
-                    int64_t c = 2 * pos + 1;                                                   \
-                    if (c >= m) break;                                                         \
-                    if (c + 1 < m && WORSE(x, h[c + 1], h[c])) c++;                            \
-                    if (!WORSE(x, h[c], last)) break;                                          \
-                    h[pos] = h[c];                                                             \
-                    pos = c;                                                                   \
-                }                                                                              \
-                if (m > 0) h[pos] = last;                                                      \
-                idx[out] = top;                                                                \
-                vals[out] = x[top];                                                            \
-            }                                                                                  \
-        }                                                                                      \
+#define DEFINE_TOPK(NAME, T)                                                                       \
+    static void NAME(const T *x, T *vals, int32_t *idx, int32_t *h, int64_t rows, int64_t n,       \
+                     int64_t k)                                                                    \
+    {                                                                                              \
+        for (int64_t r = 0; r < rows; r++, x += n, vals += k, idx += k) {                          \
+            int64_t m = 0;                                                                         \
+            for (int64_t e = 0; e < n; e++) {                                                      \
+                int64_t pos;                                                                       \
+                if (m < k) { /* sift the new element up */                                         \
+                    pos = m++;                                                                     \
+                    while (pos > 0) {                                                              \
+                        int64_t par = (pos - 1) / 2;                                               \
+                        if (!WORSE(x, e, h[par])) break;                                           \
+                        h[pos] = h[par];                                                           \
+                        pos = par;                                                                 \
+                    }                                                                              \
+                    h[pos] = (int32_t)e;                                                           \
+                    continue;                                                                      \
+                }                                                                                  \
+                if (k == 0 || !WORSE(x, h[0], e)) continue;                                        \
+                pos = 0; /* replace the root and sift down */                                      \
+                for (;;) {                                                                         \
+                    int64_t c = 2 * pos + 1;                                                       \
+                    if (c >= m) break;                                                             \
+                    if (c + 1 < m && WORSE(x, h[c + 1], h[c])) c++;                                \
+                    if (!WORSE(x, h[c], e)) break;                                                 \
+                    h[pos] = h[c];                                                                 \
+                    pos = c;                                                                       \
+                }                                                                                  \
+                h[pos] = (int32_t)e;                                                               \
+            }                                                                                      \
+            /* pop the worst into the last free output slot until empty */                         \
+            for (int64_t out = m - 1; out >= 0; out--) {                                           \
+                int32_t top = h[0], last = h[--m];                                                 \
+                int64_t pos = 0;                                                                   \
+                for (;;) {                                                                         \
+                    int64_t c = 2 * pos + 1;                                                       \
+                    if (c >= m) break;                                                             \
+                    if (c + 1 < m && WORSE(x, h[c + 1], h[c])) c++;                                \
+                    if (!WORSE(x, h[c], last)) break;                                              \
+                    h[pos] = h[c];                                                                 \
+                    pos = c;                                                                       \
+                }                                                                                  \
+                if (m > 0) h[pos] = last;                                                          \
+                idx[out] = top;                                                                    \
+                vals[out] = x[top];                                                                \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 #define WORSE(x, a, b) ((x)[a] < (x)[b] || (!((x)[b] < (x)[a]) && (a) > (b)))

@@ -30,7 +30,8 @@ static oc_status transpose_prepare(oc_ctx *ctx, oc_op *op)
     int perm[OC_MAX_RANK];
     OC_TRY(read_perm(ctx, op, perm));
     oc_shape s = {.rank = in->shape.rank};
-    for (int i = 0; i < s.rank; i++) s.dims[i] = in->shape.dims[perm[i]];
+    for (int i = 0; i < s.rank; i++)
+        s.dims[i] = in->shape.dims[perm[i]];
     return oc_set_shape(ctx, op, out, &s);
 }
 

@@ -44,7 +44,8 @@ static void check_invariants(const oc_graph *g)
         for (int32_t i = 0; i < sg->ntensors; i++) {
             const oc_tensor *t = &sg->tensors[i];
             assert_true(t->shape.rank >= 0 && t->shape.rank <= OC_MAX_RANK);
-            for (int d = 0; d < t->shape.rank; d++) assert_true(t->shape.dims[d] >= 0);
+            for (int d = 0; d < t->shape.rank; d++)
+                assert_true(t->shape.dims[d] >= 0);
             assert_non_null(t->name);
             size_t el = oc_dtype_size(t->dtype);
             if (t->data && !t->sparsity && el)
@@ -132,7 +133,8 @@ static int load_models(model_file *out, int max)
 
 static void free_models(model_file *m, int n)
 {
-    for (int i = 0; i < n; i++) free(m[i].bytes);
+    for (int i = 0; i < n; i++)
+        free(m[i].bytes);
 }
 
 /* ---- truncation --------------------------------------------------------------------------- */
@@ -170,22 +172,23 @@ static void test_truncated_models(void **state)
                 lo = mid + 1;
         }
         if (lo < m->size)
-            printf("  %s: loads from %zu of %zu bytes (unreferenced tail)\n", m->name, lo,
-                   m->size);
+            printf("  %s: loads from %zu of %zu bytes (unreferenced tail)\n", m->name, lo, m->size);
         /* All of the first 64 lengths, then ~136 spread over the rest, then the last bytes. */
         size_t lens[256];
         int nl = 0;
-        for (size_t l = 0; l < 64 && l < m->size; l++) lens[nl++] = l;
+        for (size_t l = 0; l < 64 && l < m->size; l++)
+            lens[nl++] = l;
         for (int i = 0; i < 136; i++) {
             size_t l = 64 + (m->size - 64) * (size_t)i / 136;
             if (l < m->size) lens[nl++] = l;
         }
-        for (size_t d = 1; d <= 4 && d < m->size; d++) lens[nl++] = m->size - d;
+        for (size_t d = 1; d <= 4 && d < m->size; d++)
+            lens[nl++] = m->size - d;
         for (int i = 0; i < nl; i++) {
             oc_status st = load_prefix(m, lens[i]);
             if ((st == OC_OK) != (lens[i] >= lo))
-                fail_msg("%s truncated to %zu of %zu bytes: status %d", m->name, lens[i],
-                         m->size, st);
+                fail_msg("%s truncated to %zu of %zu bytes: status %d", m->name, lens[i], m->size,
+                         st);
             loads++;
         }
     }
@@ -259,7 +262,8 @@ static void test_byte_flips(void **state)
             }
             rejected += try_load(work, m->size) != OC_OK;
             total++;
-            for (int f = nflip - 1; f >= 0; f--) work[at[f]] = old[f];
+            for (int f = nflip - 1; f >= 0; f--)
+                work[at[f]] = old[f];
         }
         assert_memory_equal(work, m->bytes, m->size);
         free(work);
@@ -535,10 +539,10 @@ static void test_unsupported_and_custom(void **state)
     int t3 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t3");
     int t4 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t4");
     int t5 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t5");
-    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t3}, 0, NULL);   /* SVDF */
-    oc_mb_op(mb, 0, 16, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t4}, 0, NULL);   /* LSTM */
-    oc_mb_op(mb, 0, 999, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t5}, 0, NULL);  /* unknown */
-    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){2}, 0, NULL);    /* again */
+    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t3}, 0, NULL);  /* SVDF */
+    oc_mb_op(mb, 0, 16, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t4}, 0, NULL);  /* LSTM */
+    oc_mb_op(mb, 0, 999, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t5}, 0, NULL); /* unknown */
+    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){2}, 0, NULL);   /* again */
     uint8_t *bytes = NULL;
     size_t size = 0;
     oc_err err = {{0}};
@@ -595,12 +599,14 @@ static void test_degenerate_files(void **state)
     fbw_field sf[1] = {FBW_OFF(0)};
     size_t ss;
     size_t sub = fbw_table(&w, sf, 1, &ss);
-    for (uint32_t i = 0; i < nsub; i++) fbw_patch(&w, sv + 4 + 4 * (size_t)i, sub);
+    for (uint32_t i = 0; i < nsub; i++)
+        fbw_patch(&w, sv + 4 + 4 * (size_t)i, sub);
     size_t tv = fbw_offset_vector(&w, ntensors);
     fbw_patch(&w, ss, tv);
     fbw_field tf[1] = {FBW_SCALAR(1, 1, 0)};
     size_t tensor = fbw_table(&w, tf, 1, NULL);
-    for (uint32_t i = 0; i < ntensors; i++) fbw_patch(&w, tv + 4 + 4 * (size_t)i, tensor);
+    for (uint32_t i = 0; i < ntensors; i++)
+        fbw_patch(&w, tv + 4 + 4 * (size_t)i, tensor);
     assert_false(w.oom);
     copy = malloc(w.len);
     memcpy(copy, w.buf, w.len);
@@ -615,16 +621,11 @@ static void test_degenerate_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_is_valid),
-        cmocka_unit_test(test_bad_indices),
-        cmocka_unit_test(test_bad_buffers_and_data),
-        cmocka_unit_test(test_bad_shapes),
-        cmocka_unit_test(test_bad_quantization),
-        cmocka_unit_test(test_bad_control_flow),
-        cmocka_unit_test(test_unsupported_and_custom),
-        cmocka_unit_test(test_degenerate_files),
-        cmocka_unit_test(test_truncated_models),
-        cmocka_unit_test(test_byte_flips),
+        cmocka_unit_test(test_base_is_valid),          cmocka_unit_test(test_bad_indices),
+        cmocka_unit_test(test_bad_buffers_and_data),   cmocka_unit_test(test_bad_shapes),
+        cmocka_unit_test(test_bad_quantization),       cmocka_unit_test(test_bad_control_flow),
+        cmocka_unit_test(test_unsupported_and_custom), cmocka_unit_test(test_degenerate_files),
+        cmocka_unit_test(test_truncated_models),       cmocka_unit_test(test_byte_flips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

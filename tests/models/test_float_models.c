@@ -199,15 +199,58 @@ static void run_model(void **state)
     assert_int_equal(nnfw_close_session(session), NNFW_STATUS_NO_ERROR);
 }
 
+/* while_000 has no peer reference. Its condition subgraph is EQUAL(counter, 10); its body adds
+ * 1 to the counter and computes X^T x 2 with BatchMatMulV2 (adj_x = true in its flexbuffer
+ * options), turning the [2,3] loop value into [3,3]. So from the reference input (counter 50)
+ * the loop runs zero times and returns 50; from counter 10 it runs once and returns 11. */
+static void while_000(void **state)
+{
+    (void)state;
+    if (!mf_require_models()) {
+        skip();
+        return;
+    }
+    const model_case c = {"while_000", "while_000.circle", ""}, *mc = &c;
+    char model_path[4200], path[4200];
+    mf_path(model_path, sizeof model_path, mc->file);
+    size_t n0 = 0, n1 = 0;
+    int32_t *counter = mf_read(mf_path(path, sizeof path, "ref/while_000.in0.bin"), &n0);
+    float *values = mf_read(mf_path(path, sizeof path, "ref/while_000.in1.bin"), &n1);
+    assert_non_null(counter);
+    assert_non_null(values);
+    assert_int_equal(n0, 4);
+    assert_int_not_equal(counter[0], 10);
+
+    nnfw_session *session = NULL;
+    assert_int_equal(nnfw_create_session(&session), NNFW_STATUS_NO_ERROR);
+    CHECK_NNFW(nnfw_load_model_from_file(session, model_path));
+    CHECK_NNFW(nnfw_prepare(session));
+    int32_t out = -1;
+    CHECK_NNFW(nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, counter, n0));
+    CHECK_NNFW(nnfw_set_input(session, 1, NNFW_TYPE_TENSOR_FLOAT32, values, n1));
+    CHECK_NNFW(nnfw_set_output(session, 0, NNFW_TYPE_TENSOR_INT32, &out, sizeof out));
+    CHECK_NNFW(nnfw_run(session));
+    assert_int_equal(out, counter[0]);
+
+    int32_t ten = 10;
+    CHECK_NNFW(nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, &ten, sizeof ten));
+    CHECK_NNFW(nnfw_run(session));
+    assert_int_equal(out, 11);
+    nnfw_close_session(session);
+    free(counter);
+    free(values);
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[sizeof cases / sizeof cases[0]];
+    struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 1];
     char names[sizeof cases / sizeof cases[0]][96];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(names[i], sizeof names[i], "%s%s%s", cases[i].name, cases[i].input_set[0] ? "." : "",
                  cases[i].input_set[0] ? "img" : "");
         tests[i] = (struct CMUnitTest){names[i], run_model, NULL, NULL, (void *)&cases[i]};
     }
-    return _cmocka_run_group_tests("float_models", tests, sizeof cases / sizeof cases[0], NULL,
-                                   NULL);
+    size_t n = sizeof cases / sizeof cases[0];
+    tests[n++] = (struct CMUnitTest){"while_000", while_000, NULL, NULL, NULL};
+    return _cmocka_run_group_tests("float_models", tests, n, NULL, NULL);
 }

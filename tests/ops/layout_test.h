@@ -21,14 +21,16 @@ static inline void lt_unravel(int64_t idx, int rank, const int32_t *dims, int64_
 static inline int64_t lt_ravel(int rank, const int32_t *dims, const int64_t *coord)
 {
     int64_t idx = 0;
-    for (int k = 0; k < rank; k++) idx = idx * dims[k] + coord[k];
+    for (int k = 0; k < rank; k++)
+        idx = idx * dims[k] + coord[k];
     return idx;
 }
 
 static inline int64_t lt_count(int rank, const int32_t *dims)
 {
     int64_t n = 1;
-    for (int k = 0; k < rank; k++) n *= dims[k];
+    for (int k = 0; k < rank; k++)
+        n *= dims[k];
     return n;
 }
 
@@ -36,14 +38,16 @@ static inline int64_t lt_count(int rank, const int32_t *dims)
 static inline float *lt_seq_f32(int64_t n)
 {
     float *x = malloc((size_t)(n ? n : 1) * sizeof *x);
-    for (int64_t i = 0; i < n; i++) x[i] = (float)(i % 4093) * 0.25f - (float)(i / 4093);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = (float)(i % 4093) * 0.25f - (float)(i / 4093);
     return x;
 }
 
 static inline int32_t *lt_seq_i32(int64_t n)
 {
     int32_t *x = malloc((size_t)(n ? n : 1) * sizeof *x);
-    for (int64_t i = 0; i < n; i++) x[i] = (int32_t)(i * 7 + 1);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = (int32_t)(i * 7 + 1);
     return x;
 }
 
@@ -51,7 +55,8 @@ static inline int32_t *lt_seq_i32(int64_t n)
 static inline void lt_assert_shape(const oc_tensor *t, int rank, const int32_t *dims)
 {
     assert_int_equal(t->shape.rank, rank);
-    for (int k = 0; k < rank; k++) assert_int_equal(t->shape.dims[k], dims[k]);
+    for (int k = 0; k < rank; k++)
+        assert_int_equal(t->shape.dims[k], dims[k]);
 }
 
 static inline void lt_assert_f32(const oc_tensor *t, const float *want, int64_t n)

@@ -11,8 +11,8 @@
 
 static oc_arg_params g_any = {false, OC_I64};
 
-static void arg_setup(ot_case *c, const oc_op_def *def, oc_dtype dt, int rank,
-                      const int32_t *dims, const void *x, int32_t axis, oc_dtype odt)
+static void arg_setup(ot_case *c, const oc_op_def *def, oc_dtype dt, int rank, const int32_t *dims,
+                      const void *x, int32_t axis, oc_dtype odt)
 {
     ot_init(c, def);
     c->op.params = &g_any;
@@ -58,7 +58,8 @@ static void test_arg_dtypes_oracle(void **state)
     oc_dtype dts[5] = {OC_F32, OC_I32, OC_I64, OC_U8, OC_I8};
     srand(9);
     double *v = malloc((size_t)n * sizeof *v);
-    for (int64_t i = 0; i < n; i++) v[i] = rand() % 40; /* many ties */
+    for (int64_t i = 0; i < n; i++)
+        v[i] = rand() % 40; /* many ties */
     for (int t = 0; t < 5; t++) {
         void *x = malloc((size_t)n * 8);
         for (int64_t i = 0; i < n; i++) {
@@ -72,8 +73,7 @@ static void test_arg_dtypes_oracle(void **state)
         }
         for (int is_max = 0; is_max < 2; is_max++) {
             ot_case c;
-            arg_setup(&c, is_max ? &oc_op_ARG_MAX : &oc_op_ARG_MIN, dts[t], 3, dims, x, 1,
-                      OC_I32);
+            arg_setup(&c, is_max ? &oc_op_ARG_MAX : &oc_op_ARG_MIN, dts[t], 3, dims, x, 1, OC_I32);
             assert_int_equal(ot_run(&c, 1), OC_OK);
             const int32_t *o = ot_out(&c, 0)->data;
             for (int a = 0; a < 3; a++)
@@ -239,7 +239,8 @@ static void test_topk_oracle(void **state)
                 size_t es = oc_dtype_size(dts[t]);
                 vi_pair *p = malloc((size_t)n * sizeof *p);
                 for (int r = 0; r < rows; r++) {
-                    for (int e = 0; e < n; e++) p[e] = (vi_pair){v[r * n + e], e};
+                    for (int e = 0; e < n; e++)
+                        p[e] = (vi_pair){v[r * n + e], e};
                     qsort(p, (size_t)n, sizeof *p, pair_cmp);
                     for (int e = 0; e < k; e++) {
                         assert_int_equal(idx[r * k + e], p[e].i);

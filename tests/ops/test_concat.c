@@ -11,13 +11,15 @@ static void oracle(int n, int rank, int32_t (*dims)[4], int axis, float **in, fl
     int32_t od[4];
     memcpy(od, dims[0], sizeof od);
     od[axis] = 0;
-    for (int i = 0; i < n; i++) od[axis] += dims[i][axis];
+    for (int i = 0; i < n; i++)
+        od[axis] += dims[i][axis];
     int64_t total = lt_count(rank, od), co[4];
     for (int64_t o = 0; o < total; o++) {
         lt_unravel(o, rank, od, co);
         int64_t a = co[axis];
         int k = 0;
-        while (a >= dims[k][axis]) a -= dims[k++][axis];
+        while (a >= dims[k][axis])
+            a -= dims[k++][axis];
         co[axis] = a;
         out[o] = in[k][lt_ravel(rank, dims[k], co)];
     }
@@ -39,7 +41,8 @@ static void check_axis(int axis_param, int nthreads)
     for (int i = 0; i < n; i++) {
         int64_t cnt = lt_count(rank, dims[i]);
         in[i] = lt_seq_f32(cnt);
-        for (int64_t j = 0; j < cnt; j++) in[i][j] += (float)(1000 * i);
+        for (int64_t j = 0; j < cnt; j++)
+            in[i][j] += (float)(1000 * i);
         ot_input(&c, OC_F32, rank, dims[i], in[i], false);
         total += cnt;
     }
@@ -51,13 +54,15 @@ static void check_axis(int axis_param, int nthreads)
     assert_int_equal(ot_out(&c, 0)->shape.dims[axis], dims[0][axis] + 1 + 4);
     ot_free(&c);
     free(want);
-    for (int i = 0; i < n; i++) free(in[i]);
+    for (int i = 0; i < n; i++)
+        free(in[i]);
 }
 
 static void test_axes(void **state)
 {
     (void)state;
-    for (int a = -4; a < 4; a++) check_axis(a, 1);
+    for (int a = -4; a < 4; a++)
+        check_axis(a, 1);
     check_axis(2, 2);
 }
 

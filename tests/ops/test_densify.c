@@ -3,13 +3,22 @@
  * malformed metadata that must fail cleanly instead of writing out of bounds. */
 #include "layout_test.h"
 
-static oc_sparse_index idx_u8(const uint8_t *v, int n) { return (oc_sparse_index){OC_U8, n, v}; }
+static oc_sparse_index idx_u8(const uint8_t *v, int n)
+{
+    return (oc_sparse_index){OC_U8, n, v};
+}
 static oc_sparse_index idx_u16(const uint16_t *v, int n)
 {
     return (oc_sparse_index){OC_I16, n, v};
 }
-static oc_sparse_index idx_i32(const int32_t *v, int n) { return (oc_sparse_index){OC_I32, n, v}; }
-static oc_sparse_dim dense(int size) { return (oc_sparse_dim){OC_SPARSE_DENSE, size, {0}, {0}}; }
+static oc_sparse_index idx_i32(const int32_t *v, int n)
+{
+    return (oc_sparse_index){OC_I32, n, v};
+}
+static oc_sparse_dim dense(int size)
+{
+    return (oc_sparse_dim){OC_SPARSE_DENSE, size, {0}, {0}};
+}
 static oc_sparse_dim csr(oc_sparse_index seg, oc_sparse_index idx)
 {
     return (oc_sparse_dim){OC_SPARSE_CSR, 0, seg, idx};
@@ -70,7 +79,8 @@ static void test_block_sparse(void **state)
     oc_sparse_dim md[4] = {dense(2), csr(idx_u8(seg, 3), idx_u8(ind, 3)), dense(2), dense(2)};
     oc_sparsity sp = {4, 2, 4, order, bmap, md};
     float values[16];
-    for (int i = 0; i < 12; i++) values[i] = (float)(i + 1);
+    for (int i = 0; i < 12; i++)
+        values[i] = (float)(i + 1);
     const int32_t d[2] = {4, 4};
     ot_case c;
     setup(&c, OC_F32, 2, d, values, 12, &sp);
@@ -167,10 +177,8 @@ static void test_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csr_row_major),
-        cmocka_unit_test(test_csr_column_major),
-        cmocka_unit_test(test_block_sparse),
-        cmocka_unit_test(test_face_detection_layout),
+        cmocka_unit_test(test_csr_row_major), cmocka_unit_test(test_csr_column_major),
+        cmocka_unit_test(test_block_sparse),  cmocka_unit_test(test_face_detection_layout),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,9 +9,12 @@ static float half_ref(uint16_t h)
 {
     int sign = h >> 15, exp = (h >> 10) & 31, man = h & 1023;
     double v;
-    if (exp == 0) v = ldexp(man, -24);
-    else if (exp == 31) v = man ? NAN : INFINITY;
-    else v = ldexp(1024 + man, exp - 25);
+    if (exp == 0)
+        v = ldexp(man, -24);
+    else if (exp == 31)
+        v = man ? NAN : INFINITY;
+    else
+        v = ldexp(1024 + man, exp - 25);
     return (float)(sign ? -v : v);
 }
 
@@ -26,14 +29,16 @@ static void test_f16(void **state)
     ot_output(&c, OC_F32);
     assert_int_equal(ot_run(&c, 1), OC_OK);
     float want[10];
-    for (int i = 0; i < 10; i++) want[i] = half_ref(h[i]);
+    for (int i = 0; i < 10; i++)
+        want[i] = half_ref(h[i]);
     lt_assert_f32(ot_out(&c, 0), want, 10); /* bitwise: -0 stays -0 */
     assert_true(want[4] == 65504.f && want[9] == 0.333251953125f);
     ot_free(&c);
     /* every bit pattern (NaNs compared as NaN), two threads */
     const int32_t d[2] = {256, 256};
     uint16_t *all = malloc(65536 * 2);
-    for (int i = 0; i < 65536; i++) all[i] = (uint16_t)i;
+    for (int i = 0; i < 65536; i++)
+        all[i] = (uint16_t)i;
     ot_init(&c, &oc_op_DEQUANTIZE);
     ot_input(&c, OC_F16, 2, d, all, true);
     ot_output(&c, OC_F32);
@@ -41,8 +46,10 @@ static void test_f16(void **state)
     const float *got = ot_out(&c, 0)->data;
     for (int i = 0; i < 65536; i++) {
         float w = half_ref((uint16_t)i);
-        if (isnan(w)) assert_true(isnan(got[i]));
-        else if (memcmp(&w, &got[i], 4) != 0) fail_msg("0x%04x: got %g want %g", i, got[i], w);
+        if (isnan(w))
+            assert_true(isnan(got[i]));
+        else if (memcmp(&w, &got[i], 4) != 0)
+            fail_msg("0x%04x: got %g want %g", i, got[i], w);
     }
     ot_free(&c);
     free(all);
@@ -74,7 +81,8 @@ static void test_affine(void **state)
     c.tensors[i8].q = (oc_qparams){2, 0, s2, z2};
     assert_int_equal(ot_run(&c, 1), OC_OK);
     float w8[6];
-    for (int i = 0; i < 6; i++) w8[i] = s2[i / 3] * (float)(q8[i] - z2[i / 3]);
+    for (int i = 0; i < 6; i++)
+        w8[i] = s2[i / 3] * (float)(q8[i] - z2[i / 3]);
     lt_assert_f32(ot_out(&c, 0), w8, 6);
     ot_free(&c);
     float s3[3] = {0.001f, 0.5f, 3.f};
@@ -86,7 +94,8 @@ static void test_affine(void **state)
     c.tensors[i16].q = (oc_qparams){3, 1, s3, z3};
     assert_int_equal(ot_run(&c, 1), OC_OK);
     float w16[6];
-    for (int i = 0; i < 6; i++) w16[i] = s3[i % 3] * (float)q16[i];
+    for (int i = 0; i < 6; i++)
+        w16[i] = s3[i % 3] * (float)q16[i];
     lt_assert_f32(ot_out(&c, 0), w16, 6);
     ot_free(&c);
 }

@@ -16,7 +16,8 @@ static void test_fill(void **state)
     assert_int_equal(ot_prepare(&c), OC_DYNAMIC);
     assert_int_equal(ot_run(&c, 1), OC_OK);
     lt_assert_shape(ot_out(&c, 0), 3, dims);
-    for (int i = 0; i < 102; i++) assert_true(((float *)ot_out(&c, 0)->data)[i] == v);
+    for (int i = 0; i < 102; i++)
+        assert_true(((float *)ot_out(&c, 0)->data)[i] == v);
     ot_free(&c);
     /* int64 dims, int64 value, empty and scalar results */
     const int64_t d64[2] = {3, 0};
@@ -35,7 +36,8 @@ static void test_fill(void **state)
     ot_input(&c, OC_I64, 0, NULL, &iv, false);
     ot_output(&c, OC_I64);
     assert_int_equal(ot_run(&c, 1), OC_OK);
-    for (int i = 0; i < 4; i++) assert_true(((int64_t *)ot_out(&c, 0)->data)[i] == iv);
+    for (int i = 0; i < 4; i++)
+        assert_true(((int64_t *)ot_out(&c, 0)->data)[i] == iv);
     ot_free(&c);
     /* negative dim; value type differs from output; value not scalar */
     const int32_t neg[2] = {2, -1};
@@ -82,7 +84,8 @@ static void test_range(void **state)
         assert_int_equal(ot_run(&c, 1), OC_OK);
         int32_t want[32];
         int n = 0;
-        for (int32_t v = t[0]; t[2] > 0 ? v < t[1] : v > t[1]; v += t[2]) want[n++] = v;
+        for (int32_t v = t[0]; t[2] > 0 ? v < t[1] : v > t[1]; v += t[2])
+            want[n++] = v;
         const int32_t wd[1] = {n};
         lt_assert_shape(ot_out(&c, 0), 1, wd);
         lt_assert_i32(ot_out(&c, 0), want, n);
@@ -95,7 +98,8 @@ static void test_range(void **state)
     int32_t n = (int32_t)ceilf(fabsf((fl - fs) / fd));
     assert_int_equal(ot_out(&c, 0)->shape.dims[0], n);
     float v = fs;
-    for (int i = 0; i < n; i++, v += fd) assert_true(((float *)ot_out(&c, 0)->data)[i] == v);
+    for (int i = 0; i < n; i++, v += fd)
+        assert_true(((float *)ot_out(&c, 0)->data)[i] == v);
     ot_free(&c);
     /* int64 near the type limits */
     int64_t s = INT64_MIN + 2, l = INT64_MAX, d = INT64_MAX;

@@ -13,7 +13,8 @@ static void check_gather(int axis, int bd, oc_dtype idt, int nthreads)
     int64_t ni = lt_count(irank, idims);
     int64_t *idx = malloc((size_t)ni * sizeof *idx);
     int32_t *idx32 = malloc((size_t)ni * sizeof *idx32);
-    for (int64_t i = 0; i < ni; i++) idx[i] = idx32[i] = (int32_t)((i * 5 + 3) % dims[a]);
+    for (int64_t i = 0; i < ni; i++)
+        idx[i] = idx32[i] = (int32_t)((i * 5 + 3) % dims[a]);
     float *x = lt_seq_f32(lt_count(4, dims));
     ot_case c;
     oc_gather_params p = {.axis = axis, .batch_dims = bd};
@@ -26,19 +27,26 @@ static void check_gather(int axis, int bd, oc_dtype idt, int nthreads)
     int bdn = bd < 0 ? bd + irank : bd;
     int32_t od[8];
     int orank = 0;
-    for (int i = 0; i < a; i++) od[orank++] = dims[i];
-    for (int i = bdn; i < irank; i++) od[orank++] = idims[i];
-    for (int i = a + 1; i < 4; i++) od[orank++] = dims[i];
+    for (int i = 0; i < a; i++)
+        od[orank++] = dims[i];
+    for (int i = bdn; i < irank; i++)
+        od[orank++] = idims[i];
+    for (int i = a + 1; i < 4; i++)
+        od[orank++] = dims[i];
     lt_assert_shape(ot_out(&c, 0), orank, od);
     const float *got = ot_out(&c, 0)->data;
     int64_t co[8], ci[4], cidx[3];
     for (int64_t o = 0; o < lt_count(orank, od); o++) {
         lt_unravel(o, orank, od, co);
-        for (int i = 0; i < bdn; i++) cidx[i] = co[i];
-        for (int i = bdn; i < irank; i++) cidx[i] = co[a + i - bdn];
-        for (int i = 0; i < a; i++) ci[i] = co[i];
+        for (int i = 0; i < bdn; i++)
+            cidx[i] = co[i];
+        for (int i = bdn; i < irank; i++)
+            cidx[i] = co[a + i - bdn];
+        for (int i = 0; i < a; i++)
+            ci[i] = co[i];
         ci[a] = idx[lt_ravel(irank, idims, cidx)];
-        for (int i = a + 1; i < 4; i++) ci[i] = co[a + irank - bdn + i - a - 1];
+        for (int i = a + 1; i < 4; i++)
+            ci[i] = co[a + irank - bdn + i - a - 1];
         assert_true(got[o] == x[lt_ravel(4, dims, ci)]);
     }
     ot_free(&c);
@@ -50,7 +58,8 @@ static void check_gather(int axis, int bd, oc_dtype idt, int nthreads)
 static void test_gather_axes(void **state)
 {
     (void)state;
-    for (int axis = -4; axis < 4; axis++) check_gather(axis, 0, OC_I32, 1);
+    for (int axis = -4; axis < 4; axis++)
+        check_gather(axis, 0, OC_I32, 1);
     check_gather(2, 0, OC_I64, 2);
     check_gather(1, 1, OC_I32, 1);
     check_gather(2, 2, OC_I64, 1);
@@ -64,7 +73,8 @@ static void test_gather_embedding(void **state)
     const int32_t tdims[2] = {1000, 16}, idims[2] = {1, 256};
     float *table = lt_seq_f32(16000);
     int32_t ids[256];
-    for (int i = 0; i < 256; i++) ids[i] = (i * 37) % 1000;
+    for (int i = 0; i < 256; i++)
+        ids[i] = (i * 37) % 1000;
     ot_case c;
     ot_init(&c, &oc_op_GATHER);
     ot_input(&c, OC_F32, 2, tdims, table, true);
@@ -127,7 +137,8 @@ static void test_gather_nd(void **state)
         int32_t idims[3] = {2, 3, depth};
         int64_t n = 6 * depth;
         int64_t *idx = malloc((size_t)(n ? n : 1) * sizeof *idx);
-        for (int64_t i = 0; i < n; i++) idx[i] = (i * 7 + 1) % dims[i % depth];
+        for (int64_t i = 0; i < n; i++)
+            idx[i] = (i * 7 + 1) % dims[i % depth];
         ot_case c;
         ot_init(&c, &oc_op_GATHER_ND);
         ot_input(&c, OC_F32, 3, dims, x, false);
@@ -136,14 +147,17 @@ static void test_gather_nd(void **state)
         assert_int_equal(ot_run(&c, 1), OC_OK);
         int32_t od[5] = {2, 3};
         int orank = 2;
-        for (int i = depth; i < 3; i++) od[orank++] = dims[i];
+        for (int i = depth; i < 3; i++)
+            od[orank++] = dims[i];
         lt_assert_shape(ot_out(&c, 0), orank, od);
         int64_t slice = lt_count(3 - depth, dims + depth);
         const float *got = ot_out(&c, 0)->data;
         for (int t = 0; t < 6; t++) {
             int64_t off = 0;
-            for (int d = 0; d < 3; d++) off = off * dims[d] + (d < depth ? idx[t * depth + d] : 0);
-            for (int64_t k = 0; k < slice; k++) assert_true(got[t * slice + k] == x[off + k]);
+            for (int d = 0; d < 3; d++)
+                off = off * dims[d] + (d < depth ? idx[t * depth + d] : 0);
+            for (int64_t k = 0; k < slice; k++)
+                assert_true(got[t * slice + k] == x[off + k]);
         }
         ot_free(&c);
         free(idx);

@@ -12,9 +12,18 @@ typedef struct pf {
     const int32_t *vec;
 } pf;
 
-#define ABSENT {0, 0, 0, NULL}
-#define SCALAR(v) {1, (int32_t)(v), 0, NULL}
-#define VEC(a, n) {2, 0, (n), (a)}
+#define ABSENT                                                                                     \
+    {                                                                                              \
+        0, 0, 0, NULL                                                                              \
+    }
+#define SCALAR(v)                                                                                  \
+    {                                                                                              \
+        1, (int32_t)(v), 0, NULL                                                                   \
+    }
+#define VEC(a, n)                                                                                  \
+    {                                                                                              \
+        2, 0, (n), (a)                                                                             \
+    }
 
 typedef struct pbuf {
     uint8_t bytes[512] __attribute__((aligned(8)));
@@ -172,11 +181,22 @@ static void test_absent_tables_give_defaults(void **state)
     assert_int_equal(parse(&oc_op_STRIDED_SLICE, &op, &b, NULL, -1), OC_OK);
     assert_false(((const oc_strided_slice_params *)op.params)->offset);
     /* ops without options have no parser */
-    const oc_op_def *none[] = {&oc_op_TRANSPOSE, &oc_op_SLICE, &oc_op_PAD, &oc_op_PADV2,
-                               &oc_op_TILE, &oc_op_BROADCAST_TO, &oc_op_EXPAND_DIMS,
-                               &oc_op_GATHER_ND, &oc_op_SPACE_TO_BATCH_ND,
-                               &oc_op_BATCH_TO_SPACE_ND, &oc_op_RANK, &oc_op_FILL, &oc_op_RANGE,
-                               &oc_op_REVERSE_V2, &oc_op_DEQUANTIZE, &oc_op_DENSIFY};
+    const oc_op_def *none[] = {&oc_op_TRANSPOSE,
+                               &oc_op_SLICE,
+                               &oc_op_PAD,
+                               &oc_op_PADV2,
+                               &oc_op_TILE,
+                               &oc_op_BROADCAST_TO,
+                               &oc_op_EXPAND_DIMS,
+                               &oc_op_GATHER_ND,
+                               &oc_op_SPACE_TO_BATCH_ND,
+                               &oc_op_BATCH_TO_SPACE_ND,
+                               &oc_op_RANK,
+                               &oc_op_FILL,
+                               &oc_op_RANGE,
+                               &oc_op_REVERSE_V2,
+                               &oc_op_DEQUANTIZE,
+                               &oc_op_DENSIFY};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         assert_null(none[i]->parse);
         assert_non_null(none[i]->prepare);

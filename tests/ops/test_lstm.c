@@ -32,7 +32,8 @@ typedef struct {
 static float *rnd(int64_t n, float scale)
 {
     float *v = malloc((size_t)(n ? n : 1) * sizeof *v);
-    for (int64_t i = 0; i < n; i++) v[i] = ((float)rand() / RAND_MAX * 2 - 1) * scale;
+    for (int64_t i = 0; i < n; i++)
+        v[i] = ((float)rand() / RAND_MAX * 2 - 1) * scale;
     return v;
 }
 
@@ -62,8 +63,10 @@ static void make_operands(const cfg *k, operands *o)
 static void free_operands(operands *o)
 {
     free(o->x);
-    for (int g = 0; g < 4; g++) free(o->w[g]), free(o->r[g]), free(o->b[g]), free(o->ln[g]);
-    for (int g = 0; g < 3; g++) free(o->p[g]);
+    for (int g = 0; g < 4; g++)
+        free(o->w[g]), free(o->r[g]), free(o->b[g]), free(o->ln[g]);
+    for (int g = 0; g < 3; g++)
+        free(o->p[g]);
     free(o->pw);
     free(o->pb);
     free(o->h);
@@ -91,7 +94,8 @@ static void oracle(const cfg *k, const operands *o, double *h, double *c, double
 {
     int nb = k->nb, nc = k->nc, no = k->no, ni = k->ni;
     double *gate[4], *hid = malloc(sizeof(double) * nc);
-    for (int g = 0; g < 4; g++) gate[g] = malloc(sizeof(double) * nc);
+    for (int g = 0; g < 4; g++)
+        gate[g] = malloc(sizeof(double) * nc);
     double *hnew = malloc(sizeof(double) * no);
     for (int t = 0; t < k->nt; t++)
         for (int b = 0; b < nb; b++) {
@@ -110,19 +114,24 @@ static void oracle(const cfg *k, const operands *o, double *h, double *c, double
                 double pre[64];
                 for (int j = 0; j < nc; j++) {
                     double s = 0;
-                    for (int i = 0; i < ni; i++) s += (double)o->w[g][j * ni + i] * x[i];
-                    if (k->diag) s += (double)o->r[g][j] * hb[j];
+                    for (int i = 0; i < ni; i++)
+                        s += (double)o->w[g][j * ni + i] * x[i];
+                    if (k->diag)
+                        s += (double)o->r[g][j] * hb[j];
                     else
-                        for (int i = 0; i < no; i++) s += (double)o->r[g][j * no + i] * hb[i];
+                        for (int i = 0; i < no; i++)
+                            s += (double)o->r[g][j * no + i] * hb[i];
                     int pi = g == 0 ? 0 : g == 1 ? 1 : g == 3 ? 2 : -1;
                     if (k->peep && pi >= 0) s += (double)o->p[pi][j] * cb[j];
                     pre[j] = s;
                 }
                 if (k->ln) {
                     double m = 0, v = 0;
-                    for (int j = 0; j < nc; j++) m += pre[j];
+                    for (int j = 0; j < nc; j++)
+                        m += pre[j];
                     m /= nc;
-                    for (int j = 0; j < nc; j++) v += (pre[j] - m) * (pre[j] - m);
+                    for (int j = 0; j < nc; j++)
+                        v += (pre[j] - m) * (pre[j] - m);
                     v /= nc;
                     for (int j = 0; j < nc; j++)
                         pre[j] = (pre[j] - m) / sqrt(v + 1e-8) * o->ln[g][j];
@@ -132,14 +141,16 @@ static void oracle(const cfg *k, const operands *o, double *h, double *c, double
                     gate[g][j] = g == 2 ? act_d(k->act, v) : sig_d(v);
                 }
             }
-            for (int j = 0; j < nc; j++) hid[j] = gate[3][j] * act_d(k->act, cb[j]);
+            for (int j = 0; j < nc; j++)
+                hid[j] = gate[3][j] * act_d(k->act, cb[j]);
             for (int i = 0; i < no; i++) {
                 if (!k->proj) {
                     hnew[i] = hid[i];
                     continue;
                 }
                 double v = o->pb ? o->pb[i] : 0;
-                for (int j = 0; j < nc; j++) v += (double)o->pw[i * nc + j] * hid[j];
+                for (int j = 0; j < nc; j++)
+                    v += (double)o->pw[i * nc + j] * hid[j];
                 if (k->proj_clip > 0) v = fmax(-k->proj_clip, fmin(k->proj_clip, v));
                 hnew[i] = v;
             }
@@ -147,7 +158,8 @@ static void oracle(const cfg *k, const operands *o, double *h, double *c, double
             memcpy(out + (k->time_major ? t * nb + b : b * k->nt + t) * no, hnew,
                    sizeof(double) * no);
         }
-    for (int g = 0; g < 4; g++) free(gate[g]);
+    for (int g = 0; g < 4; g++)
+        free(gate[g]);
     free(hid);
     free(hnew);
 }
@@ -155,15 +167,19 @@ static void oracle(const cfg *k, const operands *o, double *h, double *c, double
 static void add_vec(ot_case *c, const float *d, int64_t n)
 {
     int32_t dims[1] = {(int32_t)n};
-    if (d) ot_input(c, OC_F32, 1, dims, d, true);
-    else ot_input(c, OC_F32, 0, NULL, NULL, true);
+    if (d)
+        ot_input(c, OC_F32, 1, dims, d, true);
+    else
+        ot_input(c, OC_F32, 0, NULL, NULL, true);
 }
 
 static void add_mat(ot_case *c, const float *d, int64_t r, int64_t cols)
 {
     int32_t dims[2] = {(int32_t)r, (int32_t)cols};
-    if (d) ot_input(c, OC_F32, 2, dims, d, true);
-    else ot_input(c, OC_F32, 0, NULL, NULL, true);
+    if (d)
+        ot_input(c, OC_F32, 2, dims, d, true);
+    else
+        ot_input(c, OC_F32, 0, NULL, NULL, true);
 }
 
 static oc_lstm_params params_of(const cfg *k)
@@ -179,13 +195,18 @@ static void build(ot_case *c, const cfg *k, const operands *o, const oc_lstm_par
     c->op.params = p;
     int32_t xd[3] = {k->time_major ? k->nt : k->nb, k->time_major ? k->nb : k->nt, k->ni};
     ot_input(c, OC_F32, 3, xd, o->x, false);
-    for (int g = 0; g < 4; g++) add_mat(c, o->w[g], k->nc, k->ni);
+    for (int g = 0; g < 4; g++)
+        add_mat(c, o->w[g], k->nc, k->ni);
     for (int g = 0; g < 4; g++) {
-        if (k->diag) add_vec(c, o->r[g], k->nc);
-        else add_mat(c, o->r[g], k->nc, k->no);
+        if (k->diag)
+            add_vec(c, o->r[g], k->nc);
+        else
+            add_mat(c, o->r[g], k->nc, k->no);
     }
-    for (int g = 0; g < 3; g++) add_vec(c, o->p[g], k->nc);
-    for (int g = 0; g < 4; g++) add_vec(c, o->b[g], k->nc);
+    for (int g = 0; g < 3; g++)
+        add_vec(c, o->p[g], k->nc);
+    for (int g = 0; g < 4; g++)
+        add_vec(c, o->b[g], k->nc);
     add_mat(c, o->pw, k->no, k->nc);
     add_vec(c, o->pb, k->no);
     int32_t hd[2] = {k->nb, k->no}, cd[2] = {k->nb, k->nc};
@@ -193,7 +214,8 @@ static void build(ot_case *c, const cfg *k, const operands *o, const oc_lstm_par
     int ci = ot_input(c, OC_F32, 2, cd, o->c, false);
     c->tensors[hi].is_variable = c->tensors[ci].is_variable = true;
     if (k->ln)
-        for (int g = 0; g < 4; g++) add_vec(c, o->ln[g], k->nc);
+        for (int g = 0; g < 4; g++)
+            add_vec(c, o->ln[g], k->nc);
     ot_output(c, OC_F32);
 }
 
@@ -248,16 +270,20 @@ static void run_against_oracle(const cfg *k, unsigned seed)
     double *h = malloc(sizeof(double) * nh), *cs = malloc(sizeof(double) * ncs);
     double *out = malloc(sizeof(double) * nout);
     float *wantf = malloc(sizeof(float) * nout);
-    for (int64_t i = 0; i < nh; i++) h[i] = o.h[i];
-    for (int64_t i = 0; i < ncs; i++) cs[i] = o.c[i];
+    for (int64_t i = 0; i < nh; i++)
+        h[i] = o.h[i];
+    for (int64_t i = 0; i < ncs; i++)
+        cs[i] = o.c[i];
     for (int run = 0; run < 2; run++) { /* the second run continues from the first's state */
         assert_int_equal(ot_run(&c, 1), OC_OK);
         oracle(k, &o, h, cs, out);
-        for (int64_t i = 0; i < nout; i++) wantf[i] = (float)out[i];
+        for (int64_t i = 0; i < nout; i++)
+            wantf[i] = (float)out[i];
         ot_assert_near_f32(ot_out(&c, 0)->data, wantf, (size_t)nout, 2e-5f);
     }
     float *hf = malloc(sizeof(float) * nh);
-    for (int64_t i = 0; i < nh; i++) hf[i] = (float)h[i];
+    for (int64_t i = 0; i < nh; i++)
+        hf[i] = (float)h[i];
     ot_assert_near_f32(c.tensors[c.inputs[18]].data, hf, (size_t)nh, 2e-5f);
     free(hf);
     free(h);
@@ -287,8 +313,7 @@ static void test_options_against_oracle(void **state)
         run_against_oracle(&k, seed++);
     }
     /* odd sizes, other activations, diagonal recurrent weights */
-    cfg odd = {.nb = 3, .nt = 7, .ni = 17, .nc = 9, .no = 9, .act = OC_ACT_RELU6,
-               .peep = true};
+    cfg odd = {.nb = 3, .nt = 7, .ni = 17, .nc = 9, .no = 9, .act = OC_ACT_RELU6, .peep = true};
     run_against_oracle(&odd, 7);
     odd.act = OC_ACT_NONE;
     odd.time_major = true;
@@ -300,15 +325,28 @@ static void test_options_against_oracle(void **state)
     odd.cifg = true;
     odd.nb = 1;
     run_against_oracle(&odd, 10);
-    cfg one = {.nb = 1, .nt = 1, .ni = 1, .nc = 1, .no = 1, .act = OC_ACT_TANH, .proj = true,
-               .projb = true, .cell_clip = 3.f};
+    cfg one = {.nb = 1,
+               .nt = 1,
+               .ni = 1,
+               .nc = 1,
+               .no = 1,
+               .act = OC_ACT_TANH,
+               .proj = true,
+               .projb = true,
+               .cell_clip = 3.f};
     run_against_oracle(&one, 11);
 }
 
 /* Builds a valid case and lets the caller break one thing; prepare must fail. */
 static void expect_reject(void (*breakit)(ot_case *, cfg *, oc_lstm_params *), const char *what)
 {
-    cfg k = {.nb = 2, .nt = 3, .ni = 5, .nc = 4, .no = 3, .act = OC_ACT_TANH, .peep = true,
+    cfg k = {.nb = 2,
+             .nt = 3,
+             .ni = 5,
+             .nc = 4,
+             .no = 3,
+             .act = OC_ACT_TANH,
+             .peep = true,
              .proj = true};
     srand(1);
     operands o;
@@ -383,7 +421,8 @@ static void b_partial_layer_norm(ot_case *c, cfg *k, oc_lstm_params *p)
     (void)k, (void)p;
     int32_t four[1] = {4};
     float co[4] = {1, 1, 1, 1};
-    for (int i = 0; i < 3; i++) ot_input(c, OC_F32, 0, NULL, NULL, true);
+    for (int i = 0; i < 3; i++)
+        ot_input(c, OC_F32, 0, NULL, NULL, true);
     ot_input(c, OC_F32, 1, four, co, true); /* only output_layer_norm_coefficients */
 }
 static void b_missing_bias(ot_case *c, cfg *k, oc_lstm_params *p)
@@ -417,7 +456,7 @@ static void test_parse(void **state)
     oc_err err;
     fbt_buf b;
     fbt_field f[6] = {fbt_u8(OC_ACT_TANH), fbt_f32(10.f), fbt_f32(2.5f),
-                      fbt_u8(1),           fbt_u8(1),      fbt_u8(1)};
+                      fbt_u8(1),           fbt_u8(1),     fbt_u8(1)};
     memset(&op, 0, sizeof op);
     fbt_build(&b, f, 6, &op.options);
     assert_int_equal(oc_op_UNIDIRECTIONAL_SEQUENCE_LSTM.parse(&op, &mem, &err), OC_OK);
@@ -448,7 +487,8 @@ static void model_tensor(const model_view *m, int32_t ti, oc_shape *s, const flo
     assert_int_equal(oc_fbv_table(&m->tensors, (uint32_t)ti, &t, &err), OC_OK);
     assert_int_equal(oc_fbt_vector(&t, 0, 4, &shape, &err), OC_OK);
     s->rank = (int32_t)shape.len;
-    for (uint32_t i = 0; i < shape.len; i++) s->dims[i] = oc_fbv_i32(&shape, i);
+    for (uint32_t i = 0; i < shape.len; i++)
+        s->dims[i] = oc_fbv_i32(&shape, i);
     assert_int_equal(oc_fbt_u8(&t, 1, 0), 0); /* float32 */
     uint32_t bi = oc_fbt_u32(&t, 2, 0);
     *data = NULL;
@@ -527,7 +567,8 @@ static void test_mnist_lstm_model(void **state)
     /* The reference comes from a peer that ran the model 3 + 20 times (warm-up + timed runs)
      * without resetting: the LSTM state persists across invocations, so the output is the one
      * after 23 runs (it settles after about 5; a single fresh run differs by up to 0.25). */
-    for (int r = 0; r < 23; r++) assert_int_equal(ot_run(&c, 1), OC_OK);
+    for (int r = 0; r < 23; r++)
+        assert_int_equal(ot_run(&c, 1), OC_OK);
     const float *seq = ot_out(&c, 0)->data; /* [1,28,20] = flattened [1,560] */
 
     /* op 2: FULLY_CONNECTED [10,560] + bias, op 3: SOFTMAX */
@@ -541,14 +582,17 @@ static void test_mnist_lstm_model(void **state)
     double logits[10], mx = -1e300, sum = 0;
     for (int o = 0; o < 10; o++) {
         double v = bias[o];
-        for (int i = 0; i < 560; i++) v += (double)w[o * 560 + i] * seq[i];
+        for (int i = 0; i < 560; i++)
+            v += (double)w[o * 560 + i] * seq[i];
         logits[o] = v;
         mx = v > mx ? v : mx;
     }
-    for (int o = 0; o < 10; o++) sum += exp(logits[o] - mx);
+    for (int o = 0; o < 10; o++)
+        sum += exp(logits[o] - mx);
     float got[10], want[10];
     memcpy(want, ref, sizeof want);
-    for (int o = 0; o < 10; o++) got[o] = (float)(exp(logits[o] - mx) / sum);
+    for (int o = 0; o < 10; o++)
+        got[o] = (float)(exp(logits[o] - mx) / sum);
     ot_assert_near_f32(got, want, 10, 1e-5f);
     ot_free(&c);
     oc_mem_free_all(&mem);
@@ -560,10 +604,8 @@ static void test_mnist_lstm_model(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_unit_by_hand),
-        cmocka_unit_test(test_options_against_oracle),
-        cmocka_unit_test(test_rejects),
-        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_one_unit_by_hand), cmocka_unit_test(test_options_against_oracle),
+        cmocka_unit_test(test_rejects),          cmocka_unit_test(test_parse),
         cmocka_unit_test(test_mnist_lstm_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

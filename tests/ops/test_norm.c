@@ -13,7 +13,8 @@ static float *random_data(int64_t n, float lo, float hi, unsigned seed)
 {
     float *x = malloc((size_t)(n ? n : 1) * sizeof *x);
     srand(seed);
-    for (int64_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * (float)rand() / RAND_MAX;
+    for (int64_t i = 0; i < n; i++)
+        x[i] = lo + (hi - lo) * (float)rand() / RAND_MAX;
     return x;
 }
 
@@ -56,9 +57,11 @@ static void test_l2_oracle(void **state)
         float *want = malloc((size_t)(rows * n) * sizeof *want);
         for (int64_t r = 0; r < rows; r++) {
             double s = 0;
-            for (int64_t i = 0; i < n; i++) s += (double)x[r * n + i] * x[r * n + i];
+            for (int64_t i = 0; i < n; i++)
+                s += (double)x[r * n + i] * x[r * n + i];
             double norm = fmax(sqrt(s), 1e-6);
-            for (int64_t i = 0; i < n; i++) want[r * n + i] = (float)(x[r * n + i] / norm);
+            for (int64_t i = 0; i < n; i++)
+                want[r * n + i] = (float)(x[r * n + i] / norm);
         }
         ot_assert_near_f32(ot_out(&c, 0)->data, want, (size_t)(rows * n), 1e-6f);
         free(want);
@@ -114,8 +117,7 @@ static void test_l2_parse(void **state)
 /* ---- INSTANCE_NORM ------------------------------------------------------------------------- */
 
 static void inorm_run(ot_case *c, const oc_instance_norm_params *p, const int32_t *dims,
-                      const float *x, const float *g, int ng, const float *b, int nb,
-                      int nthreads)
+                      const float *x, const float *g, int ng, const float *b, int nb, int nthreads)
 {
     ot_init(c, &oc_op_INSTANCE_NORM);
     c->op.params = p;
@@ -173,7 +175,8 @@ static void test_inorm_oracle(void **state)
         for (int64_t bi = 0; bi < d[0]; bi++)
             for (int64_t k = 0; k < ch; k++) {
                 double m = 0, v = 0;
-                for (int64_t p2 = 0; p2 < hw; p2++) m += x[(bi * hw + p2) * ch + k];
+                for (int64_t p2 = 0; p2 < hw; p2++)
+                    m += x[(bi * hw + p2) * ch + k];
                 m /= (double)hw;
                 for (int64_t p2 = 0; p2 < hw; p2++) {
                     double dv = x[(bi * hw + p2) * ch + k] - m;

@@ -11,7 +11,8 @@ static void test_pack_axes(void **state)
     int32_t *in[4];
     for (int i = 0; i < n; i++) {
         in[i] = lt_seq_i32(15);
-        for (int j = 0; j < 15; j++) in[i][j] += 1000 * i;
+        for (int j = 0; j < 15; j++)
+            in[i][j] += 1000 * i;
     }
     for (int axis = -3; axis < 3; axis++) {
         int a = axis < 0 ? axis + 3 : axis;
@@ -19,11 +20,13 @@ static void test_pack_axes(void **state)
         oc_pack_params p = {.count = n, .axis = axis};
         ot_init(&c, &oc_op_PACK);
         c.op.params = &p;
-        for (int i = 0; i < n; i++) ot_input(&c, OC_I32, 2, dims, in[i], false);
+        for (int i = 0; i < n; i++)
+            ot_input(&c, OC_I32, 2, dims, in[i], false);
         ot_output(&c, OC_I32);
         assert_int_equal(ot_run(&c, 1), OC_OK);
         int32_t od[3];
-        for (int i = 0, k = 0; i < 3; i++) od[i] = i == a ? n : dims[k++];
+        for (int i = 0, k = 0; i < 3; i++)
+            od[i] = i == a ? n : dims[k++];
         lt_assert_shape(ot_out(&c, 0), 3, od);
         const int32_t *got = ot_out(&c, 0)->data;
         int64_t co[3], ci[2];
@@ -35,7 +38,8 @@ static void test_pack_axes(void **state)
         }
         ot_free(&c);
     }
-    for (int i = 0; i < n; i++) free(in[i]);
+    for (int i = 0; i < n; i++)
+        free(in[i]);
 }
 
 static void test_unpack_axes(void **state)
@@ -50,7 +54,8 @@ static void test_unpack_axes(void **state)
         ot_init(&c, &oc_op_UNPACK);
         c.op.params = &p;
         ot_input(&c, OC_F32, 3, dims, x, false);
-        for (int k = 0; k < dims[a]; k++) ot_output(&c, OC_F32);
+        for (int k = 0; k < dims[a]; k++)
+            ot_output(&c, OC_F32);
         assert_int_equal(ot_run(&c, 1), OC_OK);
         int32_t od[2];
         for (int i = 0, k = 0; i < 3; i++)
@@ -61,7 +66,8 @@ static void test_unpack_axes(void **state)
             int64_t co[2], ci[3];
             for (int64_t o = 0; o < od[0] * od[1]; o++) {
                 lt_unravel(o, 2, od, co);
-                for (int i = 0, j = 0; i < 3; i++) ci[i] = i == a ? k : co[j++];
+                for (int i = 0, j = 0; i < 3; i++)
+                    ci[i] = i == a ? k : co[j++];
                 assert_true(((const float *)t->data)[o] == x[lt_ravel(3, dims, ci)]);
             }
         }
@@ -103,7 +109,8 @@ static void test_rejects(void **state)
     ot_init(&c, &oc_op_UNPACK); /* dim 0 is 2, not 3 */
     c.op.params = &u;
     ot_input(&c, OC_F32, 2, d1, x, false);
-    for (int k = 0; k < 3; k++) ot_output(&c, OC_F32);
+    for (int k = 0; k < 3; k++)
+        ot_output(&c, OC_F32);
     lt_assert_rejected(&c);
     ot_free(&c);
 }

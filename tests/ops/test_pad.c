@@ -4,11 +4,12 @@
 #include "ops/layout_params.h"
 
 /* Naive oracle: out(c) = in(c - before) if inside, else value (constant) or mirrored. */
-static void oracle(const float *in, float *out, int rank, const int32_t *dims,
-                   const int32_t *pads, int mode, float value)
+static void oracle(const float *in, float *out, int rank, const int32_t *dims, const int32_t *pads,
+                   int mode, float value)
 {
     int32_t od[8];
-    for (int i = 0; i < rank; i++) od[i] = dims[i] + pads[2 * i] + pads[2 * i + 1];
+    for (int i = 0; i < rank; i++)
+        od[i] = dims[i] + pads[2 * i] + pads[2 * i + 1];
     int64_t n = lt_count(rank, od), co[8];
     for (int64_t o = 0; o < n; o++) {
         lt_unravel(o, rank, od, co);
@@ -16,9 +17,12 @@ static void oracle(const float *in, float *out, int rank, const int32_t *dims,
         for (int i = 0; i < rank; i++) {
             int64_t x = co[i] - pads[2 * i];
             if (x < 0 || x >= dims[i]) {
-                if (mode < 0) inside = false;
-                else if (x < 0) x = mode == OC_MIRROR_REFLECT ? -x : -x - 1;
-                else x = mode == OC_MIRROR_REFLECT ? 2 * dims[i] - 2 - x : 2 * dims[i] - 1 - x;
+                if (mode < 0)
+                    inside = false;
+                else if (x < 0)
+                    x = mode == OC_MIRROR_REFLECT ? -x : -x - 1;
+                else
+                    x = mode == OC_MIRROR_REFLECT ? 2 * dims[i] - 2 - x : 2 * dims[i] - 1 - x;
             }
             co[i] = x;
         }
@@ -33,7 +37,8 @@ static void check(int rank, const int32_t *dims, const int32_t *pads, int mode, 
     int64_t n = lt_count(rank, dims);
     float *x = lt_seq_f32(n);
     int32_t od[8];
-    for (int i = 0; i < rank; i++) od[i] = dims[i] + pads[2 * i] + pads[2 * i + 1];
+    for (int i = 0; i < rank; i++)
+        od[i] = dims[i] + pads[2 * i] + pads[2 * i + 1];
     int64_t m = lt_count(rank, od);
     float *want = malloc((size_t)(m ? m : 1) * sizeof *want);
     oracle(x, want, rank, dims, pads, mode, v2 ? value : 0.f);
@@ -110,10 +115,10 @@ static void test_mirror_pad(void **state)
     /* TF docs: [[1,2,3],[4,5,6]] padded [[1,1],[2,2]] */
     const float x[6] = {1, 2, 3, 4, 5, 6};
     const int32_t d[2] = {2, 3}, pd[2] = {2, 2}, pads[4] = {1, 1, 2, 2};
-    const float reflect[4 * 7] = {6, 5, 4, 5, 6, 5, 4, 3, 2, 1, 2, 3, 2, 1, 6, 5, 4, 5, 6, 5, 4,
-                                  3, 2, 1, 2, 3, 2, 1};
-    const float symmetric[4 * 7] = {2, 1, 1, 2, 3, 3, 2, 2, 1, 1, 2, 3, 3, 2, 5, 4, 4, 5, 6, 6, 5,
-                                    5, 4, 4, 5, 6, 6, 5};
+    const float reflect[4 * 7] = {6, 5, 4, 5, 6, 5, 4, 3, 2, 1, 2, 3, 2, 1,
+                                  6, 5, 4, 5, 6, 5, 4, 3, 2, 1, 2, 3, 2, 1};
+    const float symmetric[4 * 7] = {2, 1, 1, 2, 3, 3, 2, 2, 1, 1, 2, 3, 3, 2,
+                                    5, 4, 4, 5, 6, 6, 5, 5, 4, 4, 5, 6, 6, 5};
     for (int mode = 0; mode < 2; mode++) {
         ot_case c;
         oc_mirror_pad_params p = {mode};

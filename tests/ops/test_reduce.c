@@ -27,10 +27,12 @@ static void naive(int k, const oc_shape *s, const float *x, const int32_t *axes,
                   double *out, int64_t nout)
 {
     bool red[OC_MAX_RANK] = {false};
-    for (int i = 0; i < nax; i++) red[axes[i] < 0 ? axes[i] + s->rank : axes[i]] = true;
+    for (int i = 0; i < nax; i++)
+        red[axes[i] < 0 ? axes[i] + s->rank : axes[i]] = true;
     double init = k == K_PROD ? 1 : k == K_MAX ? -FLT_MAX : k == K_MIN ? FLT_MAX : 0;
     int64_t *cnt = calloc((size_t)nout, sizeof *cnt);
-    for (int64_t o = 0; o < nout; o++) out[o] = init;
+    for (int64_t o = 0; o < nout; o++)
+        out[o] = init;
     int64_t total = oc_shape_count(s);
     for (int64_t e = 0; e < total; e++) {
         int64_t rem = e, o = 0, mul = 1;
@@ -72,11 +74,12 @@ static void setup(ot_case *c, int k, oc_dtype dt, int rank, const int32_t *dims,
 }
 
 /* Runs a float case and checks against the oracle; returns nothing, asserts inside. */
-static void check_f32(int k, int rank, const int32_t *dims, const int32_t *axes, int nax,
-                      bool keep, int nthreads, float tol)
+static void check_f32(int k, int rank, const int32_t *dims, const int32_t *axes, int nax, bool keep,
+                      int nthreads, float tol)
 {
     oc_shape s = {.rank = rank};
-    for (int d = 0; d < rank; d++) s.dims[d] = dims[d];
+    for (int d = 0; d < rank; d++)
+        s.dims[d] = dims[d];
     int64_t n = oc_shape_count(&s);
     float *x = malloc((size_t)(n ? n : 1) * sizeof *x);
     srand(1234 + k);
@@ -91,7 +94,8 @@ static void check_f32(int k, int rank, const int32_t *dims, const int32_t *axes,
     double *want = malloc((size_t)(nout ? nout : 1) * sizeof *want);
     float *wf = malloc((size_t)(nout ? nout : 1) * sizeof *wf);
     naive(k, &s, x, axes, nax, want, nout);
-    for (int64_t i = 0; i < nout; i++) wf[i] = (float)want[i];
+    for (int64_t i = 0; i < nout; i++)
+        wf[i] = (float)want[i];
     ot_assert_near_f32(o->data, wf, (size_t)nout, tol);
     free(want);
     free(wf);
@@ -110,9 +114,8 @@ static void test_hand_values(void **state)
         float want[3];
         int n;
     } cases[] = {
-        {K_SUM, 0, {5, 7, 10}, 3},      {K_SUM, 1, {6, 16}, 2},
-        {K_MEAN, 1, {2, 16.f / 3}, 2},   {K_MEAN, -2, {2.5f, 3.5f, 5}, 3},
-        {K_PROD, 1, {6, 140}, 2},       {K_MAX, 0, {4, 5, 7}, 3},
+        {K_SUM, 0, {5, 7, 10}, 3},        {K_SUM, 1, {6, 16}, 2},   {K_MEAN, 1, {2, 16.f / 3}, 2},
+        {K_MEAN, -2, {2.5f, 3.5f, 5}, 3}, {K_PROD, 1, {6, 140}, 2}, {K_MAX, 0, {4, 5, 7}, 3},
         {K_MIN, -1, {1, 4}, 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -160,8 +163,8 @@ static void test_mean_hw(void **state)
 {
     (void)state;
     int32_t axes[2] = {1, 2};
-    int32_t shapes[][4] = {{1, 3, 5, 17}, {2, 7, 7, 33}, {1, 1, 1, 1}, {3, 9, 11, 1},
-                           {1, 56, 57, 70}, {2, 33, 17, 130}};
+    int32_t shapes[][4] = {{1, 3, 5, 17}, {2, 7, 7, 33},   {1, 1, 1, 1},
+                           {3, 9, 11, 1}, {1, 56, 57, 70}, {2, 33, 17, 130}};
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         check_f32(K_MEAN, 4, shapes[i], axes, 2, true, 1, 1e-5f);
         check_f32(K_MEAN, 4, shapes[i], axes, 2, false, 2, 1e-5f);
@@ -172,8 +175,8 @@ static void test_every_kind_layouts(void **state)
 {
     (void)state;
     int32_t dims[4] = {3, 4, 5, 6};
-    int32_t axsets[][3] = {{0, 0, 0}, {3, 3, 3}, {-1, 1, 1}, {0, 2, 2}, {1, 3, 3},
-                           {0, 1, 2}, {-4, -3, 3}};
+    int32_t axsets[][3] = {{0, 0, 0}, {3, 3, 3}, {-1, 1, 1}, {0, 2, 2},
+                           {1, 3, 3}, {0, 1, 2}, {-4, -3, 3}};
     int nax[] = {1, 1, 2, 2, 2, 3, 3};
     for (int k = K_MEAN; k <= K_MIN; k++)
         for (size_t a = 0; a < sizeof nax / sizeof nax[0]; a++)
@@ -181,7 +184,8 @@ static void test_every_kind_layouts(void **state)
                 check_f32(k, 4, dims, axsets[a], nax[a], keep, 1 + keep, 1e-5f);
     /* last-axis reduction over long rows, threaded */
     int32_t big[2] = {65, 1029}, last[1] = {1};
-    for (int k = K_MEAN; k <= K_MIN; k++) check_f32(k, 2, big, last, 1, false, 2, 1e-5f);
+    for (int k = K_MEAN; k <= K_MIN; k++)
+        check_f32(k, 2, big, last, 1, false, 2, 1e-5f);
 }
 
 static void test_duplicate_and_negative_axes(void **state)
@@ -223,7 +227,8 @@ static void test_empty_reduction(void **state)
     int ks[5] = {K_MEAN, K_SUM, K_PROD, K_MAX, K_MIN};
     float vals[5] = {0, 0, 1, -FLT_MAX, FLT_MAX};
     for (int i = 0; i < 5; i++) {
-        for (int j = 0; j < 6; j++) want[i][j] = vals[i];
+        for (int j = 0; j < 6; j++)
+            want[i][j] = vals[i];
         ot_case c;
         setup(&c, ks[i], OC_F32, 3, dims, NULL, &axis, 1, false);
         assert_int_equal(ot_run(&c, 1), OC_OK);

@@ -40,7 +40,7 @@ static void test_bilinear_hand(void **state)
 {
     (void)state;
     oc_resize_params none = {false, false}, align = {true, false}, half = {false, true};
-    const float w_half[16] = {1,   1.25f, 1.75f, 2,    1.5f, 1.75f, 2.25f, 2.5f,
+    const float w_half[16] = {1,    1.25f, 1.75f, 2,    1.5f, 1.75f, 2.25f, 2.5f,
                               2.5f, 2.75f, 3.25f, 3.5f, 3,    3.25f, 3.75f, 4};
     check_bilinear(&half, 4, 4, w_half);
     const float w_align[9] = {1, 1.5f, 2, 2, 2.5f, 3, 3, 3.5f, 4};
@@ -59,13 +59,15 @@ static void check_nearest(const oc_resize_params *p, int32_t in, int32_t out,
 {
     /* a 1 x in row of values 0..in-1 resized along width, so values are source indices */
     float x[16];
-    for (int i = 0; i < in; i++) x[i] = (float)i;
+    for (int i = 0; i < in; i++)
+        x[i] = (float)i;
     int32_t dims[4] = {1, 1, in, 1};
     ot_case c;
     setup(&c, &oc_op_RESIZE_NEAREST_NEIGHBOR, p, OC_F32, dims, x, 1, out, true);
     assert_int_equal(ot_run(&c, 1), OC_OK);
     const float *y = ot_out(&c, 0)->data;
-    for (int i = 0; i < out; i++) assert_int_equal((int)y[i], want_idx[i]);
+    for (int i = 0; i < out; i++)
+        assert_int_equal((int)y[i], want_idx[i]);
     ot_free(&c);
 }
 
@@ -89,10 +91,10 @@ static void test_nearest_hand(void **state)
 static float oracle_bilinear(const float *x, const int32_t *d, int32_t oh, int32_t ow,
                              const oc_resize_params *p, int b, int oy, int ox, int ch)
 {
-    float sy = p->align_corners && oh > 1 ? (float)(d[1] - 1) / (float)(oh - 1)
-                                          : (float)d[1] / (float)oh;
-    float sx = p->align_corners && ow > 1 ? (float)(d[2] - 1) / (float)(ow - 1)
-                                          : (float)d[2] / (float)ow;
+    float sy =
+        p->align_corners && oh > 1 ? (float)(d[1] - 1) / (float)(oh - 1) : (float)d[1] / (float)oh;
+    float sx =
+        p->align_corners && ow > 1 ? (float)(d[2] - 1) / (float)(ow - 1) : (float)d[2] / (float)ow;
     float fy = p->half_pixel_centers ? (oy + 0.5f) * sy - 0.5f : oy * sy;
     float fx = p->half_pixel_centers ? (ox + 0.5f) * sx - 0.5f : ox * sx;
     int y0 = (int)fmaxf(floorf(fy), 0), y1 = (int)fminf(ceilf(fy), (float)(d[1] - 1));
@@ -106,8 +108,8 @@ static float oracle_bilinear(const float *x, const int32_t *d, int32_t oh, int32
 
 static int oracle_nearest(int32_t in, int32_t out, const oc_resize_params *p, int i)
 {
-    float s = p->align_corners && out > 1 ? (float)(in - 1) / (float)(out - 1)
-                                          : (float)in / (float)out;
+    float s =
+        p->align_corners && out > 1 ? (float)(in - 1) / (float)(out - 1) : (float)in / (float)out;
     float v = (i + (p->half_pixel_centers ? 0.5f : 0.f)) * s;
     int r = p->align_corners ? (int)roundf(v) : (int)floorf(v);
     r = r < in - 1 ? r : in - 1;
@@ -125,7 +127,8 @@ static void test_oracle_all_flags(void **state)
         const int32_t *d = dims[di];
         int64_t n = (int64_t)d[0] * d[1] * d[2] * d[3];
         float *x = malloc((size_t)n * sizeof *x);
-        for (int64_t i = 0; i < n; i++) x[i] = (float)rand() / RAND_MAX * 10 - 5;
+        for (int64_t i = 0; i < n; i++)
+            x[i] = (float)rand() / RAND_MAX * 10 - 5;
         for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
             int32_t oh = sizes[si][0], ow = sizes[si][1];
             int64_t on = (int64_t)d[0] * oh * ow * d[3];
@@ -139,15 +142,14 @@ static void test_oracle_all_flags(void **state)
                         for (int oy = 0; oy < oh; oy++)
                             for (int ox = 0; ox < ow; ox++)
                                 for (int ch = 0; ch < d[3]; ch++) {
-                                    float w = oracle_bilinear(x, d, oh, ow, &flags[f], b, oy,
-                                                              ox, ch);
+                                    float w =
+                                        oracle_bilinear(x, d, oh, ow, &flags[f], b, oy, ox, ch);
                                     int64_t i = (((int64_t)b * oh + oy) * ow + ox) * d[3] + ch;
                                     ot_assert_near_f32(&y[i], &w, 1, 1e-5f);
                                 }
                     ot_free(&c);
                 }
-                setup(&c, &oc_op_RESIZE_NEAREST_NEIGHBOR, &flags[f], OC_F32, d, x, oh, ow,
-                      true);
+                setup(&c, &oc_op_RESIZE_NEAREST_NEIGHBOR, &flags[f], OC_F32, d, x, oh, ow, true);
                 assert_int_equal(ot_run(&c, 2), OC_OK);
                 const float *y = ot_out(&c, 0)->data;
                 for (int64_t i = 0; i < on; i++) {
@@ -271,9 +273,12 @@ static void test_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bilinear_hand),  cmocka_unit_test(test_nearest_hand),
-        cmocka_unit_test(test_oracle_all_flags), cmocka_unit_test(test_nearest_dtypes),
-        cmocka_unit_test(test_dynamic_size),   cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_bilinear_hand),
+        cmocka_unit_test(test_nearest_hand),
+        cmocka_unit_test(test_oracle_all_flags),
+        cmocka_unit_test(test_nearest_dtypes),
+        cmocka_unit_test(test_dynamic_size),
+        cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

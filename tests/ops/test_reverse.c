@@ -8,7 +8,8 @@ static void check(oc_dtype dt, unsigned mask, int th)
     size_t es = oc_dtype_size(dt);
     int64_t n = lt_count(4, dims);
     unsigned char *x = malloc((size_t)n * es);
-    for (int64_t i = 0; i < n * (int64_t)es; i++) x[i] = (unsigned char)(i * 13 + 5);
+    for (int64_t i = 0; i < n * (int64_t)es; i++)
+        x[i] = (unsigned char)(i * 13 + 5);
     int32_t axes[4], na = 0;
     for (int a = 0; a < 4; a++)
         if (mask & (1u << a)) axes[na++] = a % 2 ? a - 4 : a; /* some negative */
@@ -34,7 +35,8 @@ static void check(oc_dtype dt, unsigned mask, int th)
 static void test_reverse(void **state)
 {
     (void)state;
-    for (unsigned m = 0; m < 16; m++) check(OC_F32, m, 1);
+    for (unsigned m = 0; m < 16; m++)
+        check(OC_F32, m, 1);
     check(OC_I8, 5, 1);
     check(OC_I16, 12, 2);
     check(OC_I64, 15, 1);

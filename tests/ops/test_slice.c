@@ -23,7 +23,8 @@ static void test_slice(void **state)
         int64_t co[3];
         for (int64_t o = 0; o < 2 * 5 * 11; o++) {
             lt_unravel(o, 3, want, co);
-            for (int k = 0; k < 3; k++) co[k] += begin[k];
+            for (int k = 0; k < 3; k++)
+                co[k] += begin[k];
             assert_true(got[o] == x[lt_ravel(3, dims, co)]);
         }
         ot_free(&c);
@@ -78,6 +79,7 @@ typedef struct ss_case {
 } ss_case;
 
 /* Input values are 1, 2, 3, ... */
+/* clang-format off */
 static const ss_case cases[] = {
     {"1d", 1, {4}, 1, {1}, {3}, {1}, {0}, 1, {2}, 2, {2, 3}},
     {"1d neg begin", 1, {4}, 1, {-3}, {3}, {1}, {0}, 1, {2}, 2, {2, 3}},
@@ -124,13 +126,15 @@ static const ss_case cases[] = {
     {"offset", 2, {2, 3}, 2, {1, 0}, {1, 2}, {1, 1}, {.offset = true}, 2, {1, 2}, 2, {4, 5}},
     {"offset neg stride", 1, {4}, 1, {3}, {-2}, {-1}, {.offset = true}, 1, {2}, 2, {4, 3}},
 };
+/* clang-format on */
 
 static void run_ss(ot_case *c, const ss_case *t, bool params_const)
 {
     ot_init(c, &oc_op_STRIDED_SLICE);
     c->op.params = &t->p;
     float x[24];
-    for (int i = 0; i < 24; i++) x[i] = (float)(i + 1);
+    for (int i = 0; i < 24; i++)
+        x[i] = (float)(i + 1);
     ot_input(c, OC_F32, t->rank, t->dims, x, false);
     const int32_t vd[1] = {t->n};
     ot_input(c, OC_I32, 1, vd, t->begin, params_const);
@@ -157,8 +161,8 @@ static void test_strided_slice_cases(void **state)
         assert_int_equal(oc_tensor_count(o), t->nwant);
         for (int k = 0; k < t->nwant; k++)
             if (((const float *)o->data)[k] != t->want[k])
-                fail_msg("%s: element %d is %g, want %g", t->name, k,
-                         ((const float *)o->data)[k], t->want[k]);
+                fail_msg("%s: element %d is %g, want %g", t->name, k, ((const float *)o->data)[k],
+                         t->want[k]);
         ot_free(&c);
     }
 }

@@ -15,9 +15,11 @@
 static void oracle(const float *x, double *y, int64_t n, double beta, bool logsm)
 {
     double mx = -DBL_MAX;
-    for (int64_t i = 0; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+    for (int64_t i = 0; i < n; i++)
+        mx = x[i] > mx ? x[i] : mx;
     double s = 0;
-    for (int64_t i = 0; i < n; i++) s += exp(((double)x[i] - mx) * (logsm ? 1.0 : beta));
+    for (int64_t i = 0; i < n; i++)
+        s += exp(((double)x[i] - mx) * (logsm ? 1.0 : beta));
     for (int64_t i = 0; i < n; i++)
         y[i] = logsm ? ((double)x[i] - mx) - log(s) : exp(((double)x[i] - mx) * beta) / s;
 }
@@ -32,7 +34,8 @@ static void check_rows(const float *got, const float *x, int64_t rows, int64_t n
     for (int64_t r = 0; r < rows; r++) {
         oracle(x + r * n, w, n, beta, logsm);
         float mx = -FLT_MAX;
-        for (int64_t i = 0; i < n; i++) mx = x[r * n + i] > mx ? x[r * n + i] : mx;
+        for (int64_t i = 0; i < n; i++)
+            mx = x[r * n + i] > mx ? x[r * n + i] : mx;
         for (int64_t i = 0; i < n; i++) {
             double g = got[r * n + i], e = w[i];
             double arg = fabs(((double)x[r * n + i] - mx) * beta);
@@ -50,7 +53,8 @@ static float *random_data(int64_t n, float lo, float hi, unsigned seed)
 {
     float *x = malloc((size_t)(n ? n : 1) * sizeof *x);
     srand(seed);
-    for (int64_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * (float)rand() / RAND_MAX;
+    for (int64_t i = 0; i < n; i++)
+        x[i] = lo + (hi - lo) * (float)rand() / RAND_MAX;
     return x;
 }
 

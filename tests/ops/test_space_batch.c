@@ -28,7 +28,8 @@ static void test_tf_examples(void **state)
     ot_free(&c);
     /* [1,4,4,1] -> [4,2,2,1] */
     float x3[16];
-    for (int i = 0; i < 16; i++) x3[i] = (float)(i + 1);
+    for (int i = 0; i < 16; i++)
+        x3[i] = (float)(i + 1);
     const int32_t d3[4] = {1, 4, 4, 1};
     run(&c, &oc_op_SPACE_TO_BATCH_ND, OC_F32, 4, d3, x3, b, nopad);
     assert_int_equal(ot_run(&c, 1), OC_OK);
@@ -44,13 +45,14 @@ static void test_tf_examples(void **state)
     ot_free(&c);
     /* [2,2,4,1] with paddings [[0,0],[2,0]] -> [8,1,3,1] (TF docs example 4) */
     float x4[16];
-    for (int i = 0; i < 16; i++) x4[i] = (float)(i + 1);
+    for (int i = 0; i < 16; i++)
+        x4[i] = (float)(i + 1);
     const int32_t d4[4] = {2, 2, 4, 1}, p4[4] = {0, 0, 2, 0};
     run(&c, &oc_op_SPACE_TO_BATCH_ND, OC_F32, 4, d4, x4, b, p4);
     assert_int_equal(ot_run(&c, 1), OC_OK);
     const int32_t w4d[4] = {8, 1, 3, 1};
     lt_assert_shape(ot_out(&c, 0), 4, w4d);
-    const float w4[24] = {0, 1, 3, 0, 9, 11, 0, 2, 4, 0, 10, 12,
+    const float w4[24] = {0, 1, 3, 0, 9,  11, 0, 2, 4, 0, 10, 12,
                           0, 5, 7, 0, 13, 15, 0, 6, 8, 0, 14, 16};
     lt_assert_f32(ot_out(&c, 0), w4, 24);
     ot_free(&c);

@@ -27,7 +27,8 @@ static void test_tf_examples(void **state)
     ot_free(&c);
     /* [1,4,4,1] -> [1,2,2,4] */
     float x3[16];
-    for (int i = 0; i < 16; i++) x3[i] = (float)(i + 1);
+    for (int i = 0; i < 16; i++)
+        x3[i] = (float)(i + 1);
     const int32_t d3[4] = {1, 4, 4, 1}, w3d[4] = {1, 2, 2, 4};
     const float w3[16] = {1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16};
     run(&c, &oc_op_SPACE_TO_DEPTH, &p, OC_F32, d3, x3);
@@ -42,7 +43,8 @@ static void test_tf_examples(void **state)
     ot_free(&c);
     /* DEPTH_TO_SPACE [1,1,1,12] -> [1,2,2,3] */
     float x4[12];
-    for (int i = 0; i < 12; i++) x4[i] = (float)(i + 1);
+    for (int i = 0; i < 12; i++)
+        x4[i] = (float)(i + 1);
     const int32_t d4[4] = {1, 1, 1, 12}, w4d[4] = {1, 2, 2, 3};
     run(&c, &oc_op_DEPTH_TO_SPACE, &p, OC_F32, d4, x4);
     assert_int_equal(ot_run(&c, 1), OC_OK);

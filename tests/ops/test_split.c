@@ -39,7 +39,8 @@ static void test_split(void **state)
         c.op.params = &p;
         ot_input(&c, OC_I32, 0, NULL, &axis, true);
         ot_input(&c, OC_F32, 3, dims, x, false);
-        for (int k = 0; k < nout; k++) ot_output(&c, OC_F32);
+        for (int k = 0; k < nout; k++)
+            ot_output(&c, OC_F32);
         assert_int_equal(ot_run(&c, 1), OC_OK);
         int64_t sizes[3] = {dims[a] / nout, dims[a] / nout, dims[a] / nout};
         check_outputs(&c, x, 3, dims, a, sizes, nout);
@@ -51,7 +52,8 @@ static void test_split(void **state)
     ot_init(&c, &oc_op_SPLIT);
     ot_input(&c, OC_I32, 0, NULL, &axis, false);
     ot_input(&c, OC_F32, 3, dims, x, false);
-    for (int k = 0; k < 4; k++) ot_output(&c, OC_F32);
+    for (int k = 0; k < 4; k++)
+        ot_output(&c, OC_F32);
     assert_int_equal(ot_prepare(&c), OC_DYNAMIC);
     lt_assert_run_fails(&c);
     ot_free(&c);
@@ -61,7 +63,8 @@ static void test_split(void **state)
     c.op.params = &p3;
     ot_input(&c, OC_I32, 0, NULL, &axis, true);
     ot_input(&c, OC_F32, 3, dims, x, false);
-    for (int k = 0; k < 2; k++) ot_output(&c, OC_F32);
+    for (int k = 0; k < 2; k++)
+        ot_output(&c, OC_F32);
     lt_assert_rejected(&c);
     ot_free(&c);
     free(x);
@@ -75,7 +78,8 @@ static void run_split_v(ot_case *c, const float *x, const int32_t *dims, const i
     const int32_t sd[1] = {nout};
     ot_input(c, OC_I64, 1, sd, sizes, true);
     ot_input(c, OC_I32, 1, (const int32_t[]){1}, &axis, true);
-    for (int k = 0; k < nout; k++) ot_output(c, OC_F32);
+    for (int k = 0; k < nout; k++)
+        ot_output(c, OC_F32);
 }
 
 static void test_split_v(void **state)

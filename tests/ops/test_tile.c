@@ -6,7 +6,8 @@ static void check_tile(oc_dtype dt, int rank, const int32_t *dims, const int64_t
     size_t es = oc_dtype_size(dt);
     int64_t n = lt_count(rank, dims);
     unsigned char *x = malloc((size_t)(n ? n : 1) * es);
-    for (int64_t i = 0; i < n * (int64_t)es; i++) x[i] = (unsigned char)(i * 29 + 7);
+    for (int64_t i = 0; i < n * (int64_t)es; i++)
+        x[i] = (unsigned char)(i * 29 + 7);
     ot_case c;
     ot_init(&c, &oc_op_TILE);
     ot_input(&c, dt, rank, dims, x, false);
@@ -15,13 +16,15 @@ static void check_tile(oc_dtype dt, int rank, const int32_t *dims, const int64_t
     ot_output(&c, dt);
     assert_int_equal(ot_run(&c, 1), OC_OK);
     int32_t od[8];
-    for (int i = 0; i < rank; i++) od[i] = (int32_t)(dims[i] * mult[i]);
+    for (int i = 0; i < rank; i++)
+        od[i] = (int32_t)(dims[i] * mult[i]);
     lt_assert_shape(ot_out(&c, 0), rank, od);
     const unsigned char *got = ot_out(&c, 0)->data;
     int64_t co[8];
     for (int64_t o = 0; o < lt_count(rank, od); o++) {
         lt_unravel(o, rank, od, co);
-        for (int i = 0; i < rank; i++) co[i] %= dims[i];
+        for (int i = 0; i < rank; i++)
+            co[i] %= dims[i];
         assert_memory_equal(got + o * (int64_t)es, x + lt_ravel(rank, dims, co) * (int64_t)es, es);
     }
     ot_free(&c);
@@ -94,7 +97,8 @@ static void check_bcast(int rank, const int32_t *dims, int n, const int32_t *sha
     int64_t co[8], ci[8];
     for (int64_t o = 0; o < lt_count(n, shape); o++) {
         lt_unravel(o, n, shape, co);
-        for (int i = 0; i < rank; i++) ci[i] = dims[i] == 1 ? 0 : co[n - rank + i];
+        for (int i = 0; i < rank; i++)
+            ci[i] = dims[i] == 1 ? 0 : co[n - rank + i];
         assert_true(got[o] == x[lt_ravel(rank, dims, ci)]);
     }
     ot_free(&c);

@@ -7,11 +7,13 @@ static void oracle(const void *in, void *out, size_t es, int rank, const int32_t
                    const int *perm)
 {
     int32_t od[8];
-    for (int i = 0; i < rank; i++) od[i] = dims[perm[i]];
+    for (int i = 0; i < rank; i++)
+        od[i] = dims[perm[i]];
     int64_t n = lt_count(rank, dims), co[8], ci[8];
     for (int64_t o = 0; o < n; o++) {
         lt_unravel(o, rank, od, co);
-        for (int i = 0; i < rank; i++) ci[perm[i]] = co[i];
+        for (int i = 0; i < rank; i++)
+            ci[perm[i]] = co[i];
         memcpy((char *)out + o * es, (const char *)in + lt_ravel(rank, dims, ci) * es, es);
     }
 }
@@ -21,17 +23,20 @@ static void check(oc_dtype dt, int rank, const int32_t *dims, const int *perm, i
     size_t es = oc_dtype_size(dt);
     int64_t n = lt_count(rank, dims);
     unsigned char *x = malloc((size_t)n * es + 1), *want = malloc((size_t)n * es + 1);
-    for (int64_t i = 0; i < (int64_t)(n * (int64_t)es); i++) x[i] = (unsigned char)(i * 131 + i / 251);
+    for (int64_t i = 0; i < (int64_t)(n * (int64_t)es); i++)
+        x[i] = (unsigned char)(i * 131 + i / 251);
     oracle(x, want, es, rank, dims, perm);
     ot_case c;
     ot_init(&c, &oc_op_TRANSPOSE);
     ot_input(&c, dt, rank, dims, x, false);
     int32_t p32[8], pd[1] = {rank};
-    for (int i = 0; i < rank; i++) p32[i] = perm[i];
+    for (int i = 0; i < rank; i++)
+        p32[i] = perm[i];
     ot_input(&c, OC_I32, 1, pd, p32, true);
     ot_output(&c, dt);
     assert_int_equal(ot_run(&c, nthreads), OC_OK);
-    for (int i = 0; i < rank; i++) assert_int_equal(ot_out(&c, 0)->shape.dims[i], dims[perm[i]]);
+    for (int i = 0; i < rank; i++)
+        assert_int_equal(ot_out(&c, 0)->shape.dims[i], dims[perm[i]]);
     if (n) assert_memory_equal(ot_out(&c, 0)->data, want, (size_t)n * es);
     ot_free(&c);
     free(x);
@@ -41,7 +46,8 @@ static void check(oc_dtype dt, int rank, const int32_t *dims, const int *perm, i
 /* Deterministic pseudo-random permutation of rank elements. */
 static void make_perm(int rank, unsigned seed, int *perm)
 {
-    for (int i = 0; i < rank; i++) perm[i] = i;
+    for (int i = 0; i < rank; i++)
+        perm[i] = i;
     for (int i = rank - 1; i > 0; i--) {
         seed = seed * 1103515245u + 12345u;
         int j = (int)((seed >> 16) % (unsigned)(i + 1));
@@ -60,7 +66,8 @@ static void test_all_ranks_and_types(void **state)
         for (unsigned s = 0; s < 6; s++) {
             int perm[8];
             make_perm(rank, s * 7 + (unsigned)rank, perm);
-            for (int t = 0; t < 5; t++) check(types[t], rank, sizes, perm, 1);
+            for (int t = 0; t < 5; t++)
+                check(types[t], rank, sizes, perm, 1);
         }
     }
 }

@@ -11,8 +11,14 @@
 #include "core/flatbuf.h"
 #include "format/fb_writer.h"
 
-static void put32(uint8_t *b, size_t pos, uint32_t v) { memcpy(b + pos, &v, 4); }
-static void put16(uint8_t *b, size_t pos, uint16_t v) { memcpy(b + pos, &v, 2); }
+static void put32(uint8_t *b, size_t pos, uint32_t v)
+{
+    memcpy(b + pos, &v, 4);
+}
+static void put16(uint8_t *b, size_t pos, uint16_t v)
+{
+    memcpy(b + pos, &v, 2);
+}
 
 /* A 60-byte model-like buffer:
  *   0: root uoffset -> table at 20          4: identifier "TEST"
@@ -143,10 +149,10 @@ static void test_field_beyond_table(void **state)
     oc_fbt root;
     assert_int_equal(oc_fb_root(b, sizeof b, &root, &err), OC_OK);
     assert_int_equal(oc_fbt_i32(&root, 0, 5), 5);
-    assert_int_equal(oc_fbt_u16(&root, 0, 0), 0); /* 2 bytes at 14 fit */
-    assert_int_equal(oc_fbt_i64(&root, 2, 6), 6);   /* 8 bytes at 12 cross the end */
+    assert_int_equal(oc_fbt_u16(&root, 0, 0), 0);               /* 2 bytes at 14 fit */
+    assert_int_equal(oc_fbt_i64(&root, 2, 6), 6);               /* 8 bytes at 12 cross the end */
     assert_int_equal(oc_fbt_u64(&root, 1, 0), 0x140000000cULL); /* 8 bytes at 8 fit */
-    put16(b, 12, 2);                                 /* inside the soffset: invalid */
+    put16(b, 12, 2);                                            /* inside the soffset: invalid */
     assert_int_equal(oc_fb_root(b, sizeof b, &root, &err), OC_OK);
     assert_int_equal(oc_fbt_i32(&root, 0, 5), 5);
 }
@@ -316,9 +322,9 @@ static void test_writer_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_buffer),       cmocka_unit_test(test_bad_roots),
+        cmocka_unit_test(test_good_buffer),        cmocka_unit_test(test_bad_roots),
         cmocka_unit_test(test_field_beyond_table), cmocka_unit_test(test_bad_vectors),
-        cmocka_unit_test(test_bad_strings),       cmocka_unit_test(test_bad_subtables),
+        cmocka_unit_test(test_bad_strings),        cmocka_unit_test(test_bad_subtables),
         cmocka_unit_test(test_writer_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,6 +70,10 @@ static void test_file_errors(void **state)
     fclose(f);
     expect_file_error(path, "flatbuffer");
     unlink(path);
+    snprintf(path, sizeof path, "%s/fifo.circle", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    expect_file_error(path, "not a regular file"); /* without blocking on the open */
+    unlink(path);
     rmdir(dir);
 
     oc_graph *g = NULL;
@@ -132,7 +136,8 @@ static void check_io(const char *model, const char *what, const cJSON *list, con
 static void check_op_counts(const char *model, const cJSON *counts, const oc_graph *g)
 {
     int total = 0;
-    for (int32_t s = 0; s < g->nsubgraphs; s++) total += g->subgraphs[s].nops;
+    for (int32_t s = 0; s < g->nsubgraphs; s++)
+        total += g->subgraphs[s].nops;
     int want_total = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, counts)
@@ -269,7 +274,6 @@ static void test_constants_in_place(void **state)
     assert_true(nconst > 0);
     oc_graph_destroy(g);
 }
-
 
 /* ---- builder round trip ----------------------------------------------------------------- */
 
@@ -586,7 +590,8 @@ static void test_demo_model(void **state)
     const oc_subgraph *sg = &g->subgraphs[0];
     static const int32_t codes[7] = {3, 4, 17, 3, 40, 9, 25};
     assert_int_equal(sg->nops, 7);
-    for (int i = 0; i < 7; i++) assert_int_equal(sg->ops[i].code, codes[i]);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(sg->ops[i].code, codes[i]);
     const oc_tensor *in = &sg->tensors[sg->inputs[0]], *out = &sg->tensors[sg->outputs[0]];
     assert_int_equal(in->shape.rank, 4);
     assert_int_equal(in->shape.dims[1], 32);
@@ -637,8 +642,7 @@ static void test_misaligned_buffer(void **state)
 /* Buffer.offset/size (data outside the flatbuffer, for >2 GB models) and the large custom
  * options fields, on a hand-written model: one subgraph, one constant float32[2] tensor, one
  * CUSTOM op whose options lie after the flatbuffer too. */
-static uint8_t *offset_model(uint64_t data_off, uint64_t data_size, uint64_t copt_off,
-                             size_t *size)
+static uint8_t *offset_model(uint64_t data_off, uint64_t data_size, uint64_t copt_off, size_t *size)
 {
     fbw w = {0};
     fbw_bytes(&w, "\0\0\0\0TFL3", 8);
@@ -741,16 +745,11 @@ static void test_buffer_offsets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_opcode_names),
-        cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_shared_models),
-        cmocka_unit_test(test_constants_in_place),
-        cmocka_unit_test(test_builder_round_trip),
-        cmocka_unit_test(test_builder_fields),
-        cmocka_unit_test(test_builder_errors),
-        cmocka_unit_test(test_write_file),
-        cmocka_unit_test(test_demo_model),
-        cmocka_unit_test(test_misaligned_buffer),
+        cmocka_unit_test(test_opcode_names),       cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_shared_models),      cmocka_unit_test(test_constants_in_place),
+        cmocka_unit_test(test_builder_round_trip), cmocka_unit_test(test_builder_fields),
+        cmocka_unit_test(test_builder_errors),     cmocka_unit_test(test_write_file),
+        cmocka_unit_test(test_demo_model),         cmocka_unit_test(test_misaligned_buffer),
         cmocka_unit_test(test_buffer_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,6 +152,12 @@ static void test_errors(void **state)
     write_file("metadata/c.cfg", " = value\n");
     expect_error("empty key");
 
+    make_pkg(NULL);
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/metadata/MANIFEST", root);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_error("not a readable file"); /* without blocking on the open */
+
     oc_nnpackage pkg;
     oc_err err = {{0}};
     assert_int_equal(oc_nnpackage_read(NULL, &pkg, &err), OC_ERROR);

@@ -12,10 +12,22 @@
 #include "format/model_builder.h"
 
 /* BuiltinOperator codes and BuiltinOptions union tags used here. */
-enum { OP_CONV_2D = 3, OP_DEPTHWISE_CONV_2D = 4, OP_FULLY_CONNECTED = 9, OP_MAX_POOL_2D = 17,
-       OP_SOFTMAX = 25, OP_MEAN = 40 };
-enum { OPT_CONV = 1, OPT_DEPTHWISE = 2, OPT_POOL = 5, OPT_FC = 8, OPT_SOFTMAX = 9,
-       OPT_REDUCER = 27 };
+enum {
+    OP_CONV_2D = 3,
+    OP_DEPTHWISE_CONV_2D = 4,
+    OP_FULLY_CONNECTED = 9,
+    OP_MAX_POOL_2D = 17,
+    OP_SOFTMAX = 25,
+    OP_MEAN = 40
+};
+enum {
+    OPT_CONV = 1,
+    OPT_DEPTHWISE = 2,
+    OPT_POOL = 5,
+    OPT_FC = 8,
+    OPT_SOFTMAX = 9,
+    OPT_REDUCER = 27
+};
 enum { PAD_SAME = 0, PAD_VALID = 1 };
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 3 };
 
@@ -24,7 +36,8 @@ static float *weights(size_t n, double a, double b, double scale)
 {
     float *w = malloc(n * sizeof *w);
     if (!w) return NULL;
-    for (size_t i = 0; i < n; i++) w[i] = (float)(scale * sin(a * (double)i + b));
+    for (size_t i = 0; i < n; i++)
+        w[i] = (float)(scale * sin(a * (double)i + b));
     return w;
 }
 
@@ -33,7 +46,8 @@ static int const_f32(oc_mb *mb, int sg, int rank, const int32_t *dims, double a,
                      double scale, const char *name)
 {
     size_t n = 1;
-    for (int i = 0; i < rank; i++) n *= (size_t)dims[i];
+    for (int i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
     float *w = weights(n, a, b, scale);
     if (!w) return -1;
     int buf = oc_mb_buffer(mb, w, n * sizeof *w);
@@ -66,8 +80,8 @@ static oc_status build_demo_cnn(uint8_t **out, size_t *size, oc_err *err)
     oc_mb_opts_i8(o, 3, ACT_RELU);
     oc_mb_opts_i32(o, 4, 1);
     oc_mb_opts_i32(o, 5, 1);
-    oc_mb_op(mb, sg, OP_CONV_2D, NULL, 3, (int32_t[]){input, w1, b1}, 1, (int32_t[]){t1},
-             OPT_CONV, o);
+    oc_mb_op(mb, sg, OP_CONV_2D, NULL, 3, (int32_t[]){input, w1, b1}, 1, (int32_t[]){t1}, OPT_CONV,
+             o);
 
     /* DEPTHWISE_CONV_2D 3x3, stride 2, SAME, multiplier 1, RELU6. Filter 1HWC. */
     int w2 = const_f32(mb, sg, 4, (int32_t[]){1, 3, 3, 8}, 0.53, 0.7, 0.45, "dw/filter");
@@ -81,8 +95,8 @@ static oc_status build_demo_cnn(uint8_t **out, size_t *size, oc_err *err)
     oc_mb_opts_i8(o, 4, ACT_RELU6);
     oc_mb_opts_i32(o, 5, 1);
     oc_mb_opts_i32(o, 6, 1);
-    oc_mb_op(mb, sg, OP_DEPTHWISE_CONV_2D, NULL, 3, (int32_t[]){t1, w2, b2}, 1,
-             (int32_t[]){t2}, OPT_DEPTHWISE, o);
+    oc_mb_op(mb, sg, OP_DEPTHWISE_CONV_2D, NULL, 3, (int32_t[]){t1, w2, b2}, 1, (int32_t[]){t2},
+             OPT_DEPTHWISE, o);
 
     /* MAX_POOL_2D 2x2, stride 2, VALID. */
     int t3 = act(mb, sg, 4, (int32_t[]){1, 8, 8, 8}, "pool");
@@ -104,8 +118,7 @@ static oc_status build_demo_cnn(uint8_t **out, size_t *size, oc_err *err)
     oc_mb_opts_i32(o, 1, 1);
     oc_mb_opts_i32(o, 2, 1);
     oc_mb_opts_i8(o, 3, ACT_NONE);
-    oc_mb_op(mb, sg, OP_CONV_2D, NULL, 3, (int32_t[]){t3, w4, b4}, 1, (int32_t[]){t4},
-             OPT_CONV, o);
+    oc_mb_op(mb, sg, OP_CONV_2D, NULL, 3, (int32_t[]){t3, w4, b4}, 1, (int32_t[]){t4}, OPT_CONV, o);
 
     /* MEAN over H and W (constant axes), keep_dims false. */
     int32_t axes[2] = {1, 2};
@@ -129,8 +142,7 @@ static oc_status build_demo_cnn(uint8_t **out, size_t *size, oc_err *err)
     int output = act(mb, sg, 2, (int32_t[]){1, 10}, "output");
     o = oc_mb_opts_new(mb);
     oc_mb_opts_f32(o, 0, 1.0f);
-    oc_mb_op(mb, sg, OP_SOFTMAX, NULL, 1, (int32_t[]){t6}, 1, (int32_t[]){output}, OPT_SOFTMAX,
-             o);
+    oc_mb_op(mb, sg, OP_SOFTMAX, NULL, 1, (int32_t[]){t6}, 1, (int32_t[]){output}, OPT_SOFTMAX, o);
 
     oc_mb_io(mb, sg, 1, (int32_t[]){input}, 1, (int32_t[]){output});
     oc_status st = oc_mb_finish(mb, "CIR0", out, size, err);
