@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct oc_mem_block {
     oc_mem_block *next;
@@ -73,4 +74,11 @@ void *oc_aligned_alloc(size_t bytes)
 void oc_aligned_free(void *p)
 {
     free(p);
+}
+
+size_t oc_mem_max_tensor_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return (size_t)1 << 40;
+    return (size_t)pages * (size_t)page;
 }

@@ -210,6 +210,11 @@ static oc_status plan_subgraph(oc_exec *e, int32_t index, oc_err *err)
     }
     st = oc_plan_arena(items, n, &s->arena_size, err);
     if (st != OC_OK) goto done;
+    if (s->arena_size > oc_mem_max_tensor_bytes()) {
+        st = OC_ERRF(err, "subgraph %d needs %zu bytes of activations, more than this machine has",
+                     index, s->arena_size);
+        goto done;
+    }
     s->arena = oc_aligned_alloc(s->arena_size ? s->arena_size : 64);
     if (!s->arena) {
         st = OC_NOMEMF(err);
@@ -241,6 +246,9 @@ static oc_status prepare_subgraph(oc_exec *e, int32_t index, oc_err *err)
         for (int d = 0; d < t->shape.rank; d++)
             if (t->shape.dims[d] < 0 || !oc_mul_size(bytes, (size_t)t->shape.dims[d], &bytes))
                 return OC_ERRF(err, "input '%s' has an invalid shape", t->name ? t->name : "?");
+        if (bytes > oc_mem_max_tensor_bytes())
+            return OC_ERRF(err, "input '%s' needs %zu bytes, more than this machine has",
+                           t->name ? t->name : "?", bytes);
         if (!t->is_const) t->bytes = bytes;
     }
     oc_ctx ctx;

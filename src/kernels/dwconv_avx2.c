@@ -1,103 +1,32 @@
-/* AVX2+FMA depthwise rows (depth_multiplier 1): 8 channels per ymm, masked channel tail, 3x3
- * weights held in registers across a row (5x5 spills some: only 16 ymm registers); border
- * pixels skip the taps that fall into the padding. */
+/* AVX2+FMA depthwise rows (depth_multiplier 1): 8 channels per ymm, masked channel tail; the
+ * body is dwconv_tpl.h (5x5 weights do not all fit in the 16 registers: some are reloaded). */
 #include "kernels/dwconv.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
-static inline __attribute__((always_inline)) void
-rows_tpl(const int KH, const int KW, const oc_dw_plan *p, const float *in, const float *pk,
-         float *out, size_t row0, size_t row1, float lo, float hi)
+typedef __m256 V;
+typedef __m256i M;
+#define VL 8
+static inline M m_tail(size_t left)
 {
-    const oc_dw_geom *g = &p->g;
-    const int32_t kh = KH ? KH : g->kh, kw = KW ? KW : g->kw;
-    const int32_t iw = g->iw, sw = g->sw, dw = g->dw, pl = g->pl;
-    const size_t C = (size_t)g->oc, cpad = p->cpad;
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    /* Interior columns: every tap inside the image. */
-    int32_t ox_a = (pl + sw - 1) / sw, span = (kw - 1) * dw;
-    int32_t ox_b = iw - 1 - span + pl >= 0 ? (iw - 1 - span + pl) / sw + 1 : 0;
-    if (ox_a > g->ow) ox_a = g->ow;
-    if (ox_b > g->ow) ox_b = g->ow;
-    if (ox_b < ox_a) ox_b = ox_a;
+    int l = left >= 8 ? 8 : (int)left;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(l), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+#define v_load(p) _mm256_loadu_ps(p)
+#define v_loadm(m, p) _mm256_maskload_ps((p), (m))
+#define v_store(p, x) _mm256_storeu_ps((p), (x))
+#define v_storem(p, m, x) _mm256_maskstore_ps((p), (m), (x))
+#define v_fma(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define v_set1(x) _mm256_set1_ps(x)
+#define v_min(a, b) _mm256_min_ps((a), (b))
+#define v_max(a, b) _mm256_max_ps((a), (b))
 
-    for (size_t row = row0; row < row1; row++) {
-        int32_t b = (int32_t)(row / (size_t)g->oh), oy = (int32_t)(row % (size_t)g->oh);
-        int32_t ky0, ky1;
-        oc_dw_tap_range(oy, g->sh, g->pt, g->dh, kh, g->ih, &ky0, &ky1);
-        const float *img = in + (size_t)b * g->ih * iw * C;
-        const int32_t iy0 = oy * g->sh - g->pt;
-        float *orow = out + row * (size_t)g->ow * C;
-        for (size_t cb = 0; cb < C; cb += 8) {
-            const int left = C - cb >= 8 ? 8 : (int)(C - cb);
-            const __m256i mk = _mm256_cmpgt_epi32(_mm256_set1_epi32(left), lane);
-            const __m256 bias = _mm256_load_ps(pk + cb);
-            __m256 wv[KH && KW ? KH * KW : 1];
-            if (KH && KW) {
-                OC_UNROLL for (int t = 0; t < KH * KW; t++)
-                    wv[t] = _mm256_load_ps(pk + (size_t)(t + 1) * cpad + cb);
-            }
-            const float *base = img + cb;
-            for (int32_t ox = 0; ox < g->ow; ox++) {
-                const bool border = ox < ox_a || ox >= ox_b;
-                const int32_t ix0 = ox * sw - pl;
-                __m256 acc = bias;
-                OC_UNROLL for (int32_t ky = 0; ky < kh; ky++) {
-                    if (ky < ky0 || ky >= ky1) continue;
-                    const float *src = base + (size_t)(iy0 + ky * g->dh) * iw * C;
-                    OC_UNROLL for (int32_t kx = 0; kx < kw; kx++) {
-                        const int32_t ix = ix0 + kx * dw;
-                        if (border && (ix < 0 || ix >= iw)) continue;
-                        const float *s = src + (ptrdiff_t)ix * (ptrdiff_t)C;
-                        __m256 x = left == 8 ? _mm256_loadu_ps(s) : _mm256_maskload_ps(s, mk);
-                        __m256 w = KH && KW
-                                       ? wv[KH && KW ? ky * KW + kx : 0]
-                                       : _mm256_load_ps(pk + (size_t)(ky * kw + kx + 1) * cpad + cb);
-                        acc = _mm256_fmadd_ps(x, w, acc);
-                    }
-                }
-                acc = _mm256_min_ps(vhi, _mm256_max_ps(vlo, acc));
-                if (left == 8)
-                    _mm256_storeu_ps(orow + (size_t)ox * C + cb, acc);
-                else
-                    _mm256_maskstore_ps(orow + (size_t)ox * C + cb, mk, acc);
-            }
-        }
-    }
-}
-
-static void rows_3x3(const oc_dw_plan *p, const float *in, const float *pk, float *out,
-                     size_t r0, size_t r1, float lo, float hi)
-{
-    rows_tpl(3, 3, p, in, pk, out, r0, r1, lo, hi);
-}
-static void rows_5x5(const oc_dw_plan *p, const float *in, const float *pk, float *out,
-                     size_t r0, size_t r1, float lo, float hi)
-{
-    rows_tpl(5, 5, p, in, pk, out, r0, r1, lo, hi);
-}
-static void rows_any(const oc_dw_plan *p, const float *in, const float *pk, float *out,
-                     size_t r0, size_t r1, float lo, float hi)
-{
-    rows_tpl(0, 0, p, in, pk, out, r0, r1, lo, hi);
-}
-
-static void rows(const oc_dw_plan *p, const float *in, const float *pk, float *out, size_t r0,
-                 size_t r1, float lo, float hi)
-{
-    if (p->g.kh == 3 && p->g.kw == 3)
-        rows_3x3(p, in, pk, out, r0, r1, lo, hi);
-    else if (p->g.kh == 5 && p->g.kw == 5)
-        rows_5x5(p, in, pk, out, r0, r1, lo, hi);
-    else
-        rows_any(p, in, pk, out, r0, r1, lo, hi);
-}
+#include "kernels/dwconv_tpl.h"
 
 oc_dw_rows_fn oc_dw_rows_avx2(void)
 {
-    return rows;
+    return dw_rows;
 }
 
 #else

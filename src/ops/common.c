@@ -46,8 +46,7 @@ static oc_status shape_bytes(const oc_shape *s, oc_dtype dt, size_t *bytes)
         if (s->dims[i] < 0) return OC_ERROR;
         if (!oc_mul_size(n, (size_t)s->dims[i], &n)) return OC_ERROR;
     }
-    /* cap single tensors at 2^40 bytes: anything larger is a malformed model */
-    if (n > ((size_t)1 << 40)) return OC_ERROR;
+    if (n > oc_mem_max_tensor_bytes()) return OC_ERROR; /* more than this machine has */
     *bytes = n;
     return OC_OK;
 }

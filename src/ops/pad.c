@@ -76,7 +76,6 @@ typedef struct pad_job {
     char *out;
     size_t es;
     unsigned char value[8];
-    const oc_op *op;
     int mode; /* -1 = constant, else OC_MIRROR_* */
     int64_t per_task;
 } pad_job;
@@ -152,12 +151,8 @@ static oc_status run_pad(oc_ctx *ctx, oc_op *op, int mode, const void *value)
     pad_plan pl;
     oc_shape s;
     OC_TRY(read_plan(ctx, op, &pl, &s));
-    pad_job j = {.pl = &pl,
-                 .in = in->data,
-                 .out = out->data,
-                 .es = oc_dtype_size(in->dtype),
-                 .op = op,
-                 .mode = mode};
+    pad_job j = {
+        .pl = &pl, .in = in->data, .out = out->data, .es = oc_dtype_size(in->dtype), .mode = mode};
     memcpy(j.value, value, 8);
     if (oc_tensor_count(out) == 0) return OC_OK;
     if (pl.rank == 0) {
