@@ -254,6 +254,12 @@ static oc_status prepare_subgraph(oc_exec *e, int32_t index, oc_err *err)
     oc_ctx ctx;
     init_ctx(e, index, &ctx, err);
     for (int32_t i = 0; i < sg->nops; i++) OC_TRY(prepare_op(e, &ctx, &sg->ops[i], i));
+    for (int32_t i = 0; i < sg->noutputs; i++) {
+        const oc_tensor *t = &sg->tensors[sg->outputs[i]];
+        if (t->storage == OC_STORE_NONE && !is_sg_input(sg, sg->outputs[i]))
+            return OC_ERRF(err, "subgraph %d output '%s' is never computed", index,
+                           t->name ? t->name : "?");
+    }
     OC_TRY(plan_subgraph(e, index, err));
     e->sgs[index].prepared = true;
     return OC_OK;

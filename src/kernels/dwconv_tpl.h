@@ -23,13 +23,31 @@ static inline __attribute__((always_inline)) void st(const bool full, M m, float
 }
 
 /* Interior pixels: n outputs starting at window origin p (input, channel block applied).
- * KH/KW = 0 means a runtime size with weights read from memory (wmem). */
+ * KH/KW = 0 means a runtime size with weights read from memory (wmem). PX pixels per step
+ * keep PX independent FMA chains in flight (one chain alone is latency-bound). */
+#define PX 4
 static inline __attribute__((always_inline)) void
 interior(const int KH, const int KW, const bool full, int32_t kh, int32_t kw, const float *p,
          ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t step, int32_t n, const V *w, const float *wmem,
          size_t cpad, V bias, float *o, size_t ostep, M m, V lo, V hi)
 {
-    for (int32_t i = 0; i < n; i++, p += step, o += ostep) {
+    int32_t i = 0;
+    if (KH && KW) {
+        for (; i + PX <= n; i += PX, p += PX * step, o += PX * ostep) {
+            V acc[PX];
+            OC_UNROLL for (int u = 0; u < PX; u++) acc[u] = bias;
+            OC_UNROLL for (int ky = 0; ky < KH; ky++) {
+                OC_UNROLL for (int kx = 0; kx < KW; kx++) {
+                    OC_UNROLL for (int u = 0; u < PX; u++)
+                        acc[u] = v_fma(ld(full, m, p + u * step + ky * rs + kx * cs),
+                                       w[ky * KW + kx], acc[u]);
+                }
+            }
+            OC_UNROLL for (int u = 0; u < PX; u++)
+                st(full, m, o + u * ostep, v_min(hi, v_max(lo, acc[u])));
+        }
+    }
+    for (; i < n; i++, p += step, o += ostep) {
         V acc = bias;
         if (KH && KW) {
             OC_UNROLL for (int ky = 0; ky < KH; ky++) {
@@ -45,6 +63,7 @@ interior(const int KH, const int KW, const bool full, int32_t kh, int32_t kw, co
         st(full, m, o, v_min(hi, v_max(lo, acc)));
     }
 }
+#undef PX
 
 /* One pixel with bounds checks: taps [ky0, ky1) x [kx0, kx1) only. */
 static inline __attribute__((always_inline)) void

@@ -140,6 +140,7 @@ static void mutate_models(void **state)
             memcpy(copy, orig, size);
             int nflip = 1 + (int)(rnd() % 4);
             for (int f = 0; f < nflip; f++) copy[rnd() % size] = (uint8_t)rnd();
+            if (getenv("FUZZ_TRACE")) fprintf(stderr, "%s flip %d\n", models[m], i);
             ran += try_model(copy, size);
             runs++;
             free(copy);
