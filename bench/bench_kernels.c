@@ -59,14 +59,14 @@ typedef void (*run_fn)(void *arg);
 static double time_it(run_fn fn, void *arg)
 {
     double best = 1e9;
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0; rep < 20; rep++) {
         int iters = 0;
         double t0 = now(), t;
         do {
             fn(arg);
             iters++;
             t = now() - t0;
-        } while (t < 0.05);
+        } while (t < 0.01);
         if (t / iters < best) best = t / iters;
     }
     return best;

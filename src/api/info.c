@@ -35,13 +35,21 @@ NNFW_STATUS oc_sess_tensorinfo(nnfw_session *s, bool input, uint32_t index, nnfw
         return oc_sess_fail(s, NNFW_STATUS_INVALID_STATE,
                             "Error during %s : a run is in progress (call nnfw_await first)", what);
     int32_t i = (int32_t)index;
+    const oc_tensor *t;
+    const oc_shape *shape;
     if (s->state == OC_SESS_MODEL_LOADED) {
-        const oc_tensor *t = input ? oc_sess_graph_input(s, i) : oc_sess_graph_output(s, i);
-        return oc_sess_fill_info(s, t, &t->shape, ti, what);
+        t = input ? oc_sess_graph_input(s, i) : oc_sess_graph_output(s, i);
+        shape = &t->shape;
+    } else {
+        t = input ? oc_exec_input(s->exec, i) : oc_exec_output(s->exec, i);
+        shape = input && s->pending[i] ? &s->pending_shape[i] : &t->shape;
     }
-    const oc_tensor *t = input ? oc_exec_input(s->exec, i) : oc_exec_output(s->exec, i);
-    const oc_shape *shape = input && s->pending[i] ? &s->pending_shape[i] : &t->shape;
-    return oc_sess_fill_info(s, t, shape, ti, what);
+    NNFW_STATUS st = oc_sess_fill_info(s, t, shape, ti, what);
+    /* After nnfw_set_{input,output}_type(FLOAT32) the application sees a float tensor. */
+    const oc_io_opts *o = input ? &s->in_opts[i] : &s->out_opts[i];
+    if (st == NNFW_STATUS_NO_ERROR && o->float_type && oc_sess_float_io_ok(t))
+        ti->dtype = NNFW_TYPE_TENSOR_FLOAT32;
+    return st;
 }
 
 NNFW_STATUS oc_sess_set_input_tensorinfo(nnfw_session *s, uint32_t index, const nnfw_tensorinfo *ti)

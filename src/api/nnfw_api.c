@@ -67,15 +67,14 @@ NNFW_STATUS nnfw_await(nnfw_session *session)
 NNFW_STATUS nnfw_set_input(nnfw_session *session, uint32_t index, NNFW_TYPE type,
                            const void *buffer, size_t length)
 {
-    (void)type; /* deprecated in onert: the model's type is used */
-    SESSION_CALL(session, oc_sess_set_input(session, index, buffer, length));
+    /* FLOAT32 on a quantized input: the runtime quantizes the buffer (onert PR #13412). */
+    SESSION_CALL(session, oc_sess_set_input(session, index, type, buffer, length));
 }
 
 NNFW_STATUS nnfw_set_output(nnfw_session *session, uint32_t index, NNFW_TYPE type, void *buffer,
                             size_t length)
 {
-    (void)type;
-    SESSION_CALL(session, oc_sess_set_output(session, index, buffer, length));
+    SESSION_CALL(session, oc_sess_set_output(session, index, type, buffer, length));
 }
 
 NNFW_STATUS nnfw_get_output(nnfw_session *session, uint32_t index, nnfw_tensorinfo *out_info,

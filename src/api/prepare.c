@@ -45,10 +45,10 @@ static NNFW_STATUS check_options(nnfw_session *s)
         int32_t k = in ? i : i - s->nin;
         const oc_io_opts *o = in ? &s->in_opts[k] : &s->out_opts[k];
         const oc_tensor *t = in ? oc_sess_graph_input(s, k) : oc_sess_graph_output(s, k);
-        if (o->float_type && t->dtype != OC_F32)
+        if (o->float_type && t->dtype != OC_F32 && !oc_sess_float_io_ok(t))
             return oc_sess_fail(s, NNFW_STATUS_ERROR,
                                 "Error during Session::prepare : float buffers for %s %d of type "
-                                "%s are not supported yet",
+                                "%s are not supported (per-tensor uint8/int8/int16 only)",
                                 in ? "input" : "output", k, oc_dtype_name(t->dtype));
     }
     return NNFW_STATUS_NO_ERROR;

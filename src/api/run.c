@@ -3,7 +3,9 @@
  * copied out after it (transposed when the user asked for channels-first buffers). */
 #include "api/session.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copies a rank-4 tensor between NCHW (user) and NHWC (model). nhwc_dims are the model dims. */
@@ -23,6 +25,47 @@ static void transpose4(const void *src, void *dst, const int32_t *d, size_t esiz
                     else
                         memcpy(o + nchw * esize, s + nhwc * esize, esize);
                 }
+}
+
+bool oc_sess_float_io_ok(const oc_tensor *t)
+{
+    return (t->dtype == OC_U8 || t->dtype == OC_I8 || t->dtype == OC_I16) && t->q.count == 1;
+}
+
+/* Float -> quantized as TFLite's Quantize: round half away from zero of x / scale, + zero point,
+ * clamped to the type's range. */
+static void quantize_buffer(const float *x, const oc_tensor *t, size_t n)
+{
+    const float scale = t->q.scale[0];
+    const int32_t zp = (int32_t)t->q.zero_point[0];
+    int32_t lo = t->dtype == OC_U8 ? 0 : t->dtype == OC_I8 ? -128 : -32768;
+    int32_t hi = t->dtype == OC_U8 ? 255 : t->dtype == OC_I8 ? 127 : 32767;
+    for (size_t i = 0; i < n; i++) {
+        float r = roundf(x[i] / scale);
+        int32_t q = r >= 2147483520.f ? INT32_MAX : r <= -2147483648.f ? INT32_MIN : (int32_t)r;
+        q = q > hi - zp ? hi : q < lo - zp ? lo : q + zp;
+        if (t->dtype == OC_U8) ((uint8_t *)t->data)[i] = (uint8_t)q;
+        else if (t->dtype == OC_I8) ((int8_t *)t->data)[i] = (int8_t)q;
+        else ((int16_t *)t->data)[i] = (int16_t)q;
+    }
+}
+
+static void dequantize_buffer(const oc_tensor *t, float *y, size_t n)
+{
+    const float scale = t->q.scale[0];
+    const int32_t zp = (int32_t)t->q.zero_point[0];
+    for (size_t i = 0; i < n; i++) {
+        int32_t q = t->dtype == OC_U8 ? ((const uint8_t *)t->data)[i]
+                    : t->dtype == OC_I8 ? ((const int8_t *)t->data)[i]
+                                        : ((const int16_t *)t->data)[i];
+        y[i] = (float)(q - zp) * scale;
+    }
+}
+
+/* Bytes the user's buffer must hold for tensor t. */
+static size_t user_bytes(const oc_io_binding *b, const oc_tensor *t)
+{
+    return b->as_float ? (size_t)oc_tensor_count(t) * sizeof(float) : t->bytes;
 }
 
 static bool channels_first(const oc_io_opts *o, const oc_tensor *t)
@@ -60,14 +103,24 @@ static NNFW_STATUS write_inputs(nnfw_session *s, oc_err *err)
             if (t->bytes > 0 && t->data) memset(t->data, 0, t->bytes);
             continue;
         }
-        if (b->len != t->bytes) {
+        if (b->len != user_bytes(b, t)) {
             oc_fail(err, OC_ERROR,
                     "input %d: buffer size %zu bytes does not match the tensor size %zu bytes", i,
-                    b->len, t->bytes);
+                    b->len, user_bytes(b, t));
             return NNFW_STATUS_ERROR;
         }
         if (t->bytes == 0) continue;
-        if (channels_first(&s->in_opts[i], t))
+        if (b->as_float) {
+            if (channels_first(&s->in_opts[i], t)) {
+                float *tmp = malloc(b->len);
+                if (!tmp) return oc_fail(err, OC_NOMEM, "out of memory"), NNFW_STATUS_OUT_OF_MEMORY;
+                transpose4(b->buf, tmp, t->shape.dims, sizeof(float), true);
+                quantize_buffer(tmp, t, (size_t)oc_tensor_count(t));
+                free(tmp);
+            } else {
+                quantize_buffer(b->buf, t, (size_t)oc_tensor_count(t));
+            }
+        } else if (channels_first(&s->in_opts[i], t))
             transpose4(b->buf, t->data, t->shape.dims, oc_dtype_size(t->dtype), true);
         else
             memcpy(t->data, b->buf, t->bytes);
@@ -90,10 +143,10 @@ static NNFW_STATUS read_outputs(nnfw_session *s, oc_err *err)
     for (int32_t i = 0; i < s->nout; i++) {
         const oc_io_binding *b = &s->out_bind[i];
         const oc_tensor *t = oc_exec_output(s->exec, i);
-        if (b->buf && b->len < t->bytes) {
+        if (b->buf && b->len < user_bytes(b, t)) {
             oc_fail(err, OC_INSUFFICIENT,
                     "output %d: buffer of %zu bytes is smaller than the output (%zu bytes)", i,
-                    b->len, t->bytes);
+                    b->len, user_bytes(b, t));
             return NNFW_STATUS_INSUFFICIENT_OUTPUT_SIZE;
         }
     }
@@ -101,7 +154,18 @@ static NNFW_STATUS read_outputs(nnfw_session *s, oc_err *err)
         const oc_io_binding *b = &s->out_bind[i];
         const oc_tensor *t = oc_exec_output(s->exec, i);
         if (!b->buf || t->bytes == 0) continue;
-        if (channels_first(&s->out_opts[i], t))
+        if (b->as_float) {
+            size_t n = (size_t)oc_tensor_count(t);
+            if (channels_first(&s->out_opts[i], t)) {
+                float *tmp = malloc(n * sizeof(float));
+                if (!tmp) return oc_fail(err, OC_NOMEM, "out of memory"), NNFW_STATUS_OUT_OF_MEMORY;
+                dequantize_buffer(t, tmp, n);
+                transpose4(tmp, b->buf, t->shape.dims, sizeof(float), false);
+                free(tmp);
+            } else {
+                dequantize_buffer(t, b->buf, n);
+            }
+        } else if (channels_first(&s->out_opts[i], t))
             transpose4(t->data, b->buf, t->shape.dims, oc_dtype_size(t->dtype), false);
         else
             memcpy(b->buf, t->data, t->bytes);
@@ -187,7 +251,8 @@ NNFW_STATUS oc_sess_await(nnfw_session *s)
     return NNFW_STATUS_NO_ERROR;
 }
 
-static NNFW_STATUS bind(nnfw_session *s, bool input, uint32_t index, const void *buf, size_t len)
+static NNFW_STATUS bind(nnfw_session *s, bool input, uint32_t index, NNFW_TYPE type,
+                        const void *buf, size_t len)
 {
     const char *what = input ? "set_input" : "set_output";
     if (!oc_sess_prepared_or_finished(s))
@@ -206,17 +271,23 @@ static NNFW_STATUS bind(nnfw_session *s, bool input, uint32_t index, const void 
     b->buf = (void *)buf; /* inputs are only read */
     b->len = len;
     b->set = true;
+    const oc_tensor *t = input ? oc_exec_input(s->exec, (int32_t)index)
+                               : oc_exec_output(s->exec, (int32_t)index);
+    const oc_io_opts *o = input ? &s->in_opts[index] : &s->out_opts[index];
+    b->as_float = oc_sess_float_io_ok(t) && (type == NNFW_TYPE_TENSOR_FLOAT32 || o->float_type);
     return NNFW_STATUS_NO_ERROR;
 }
 
-NNFW_STATUS oc_sess_set_input(nnfw_session *s, uint32_t index, const void *buf, size_t len)
+NNFW_STATUS oc_sess_set_input(nnfw_session *s, uint32_t index, NNFW_TYPE type, const void *buf,
+                              size_t len)
 {
-    return bind(s, true, index, buf, len);
+    return bind(s, true, index, type, buf, len);
 }
 
-NNFW_STATUS oc_sess_set_output(nnfw_session *s, uint32_t index, void *buf, size_t len)
+NNFW_STATUS oc_sess_set_output(nnfw_session *s, uint32_t index, NNFW_TYPE type, void *buf,
+                               size_t len)
 {
-    return bind(s, false, index, buf, len);
+    return bind(s, false, index, type, buf, len);
 }
 
 NNFW_STATUS oc_sess_get_output(nnfw_session *s, uint32_t index, nnfw_tensorinfo *ti,

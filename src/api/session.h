@@ -35,6 +35,7 @@ typedef struct oc_io_binding {
     void *buf; /* borrowed; NULL with len 0 = absent optional tensor */
     size_t len;
     bool set;
+    bool as_float; /* float32 buffer on a quantized tensor */
 } oc_io_binding;
 
 /* A kernel registered with nnfw_register_custom_op_info. */
@@ -156,8 +157,15 @@ NNFW_STATUS oc_sess_prepare(nnfw_session *s);
 NNFW_STATUS oc_sess_run(nnfw_session *s);
 NNFW_STATUS oc_sess_run_async(nnfw_session *s);
 NNFW_STATUS oc_sess_await(nnfw_session *s);
-NNFW_STATUS oc_sess_set_input(nnfw_session *s, uint32_t index, const void *buf, size_t len);
-NNFW_STATUS oc_sess_set_output(nnfw_session *s, uint32_t index, void *buf, size_t len);
+/* type FLOAT32 on a quantized tensor binds a float buffer: quantized / dequantized at the
+ * model boundary with the tensor's own scale and zero point. Other types are ignored (the model's
+ * type is used, as onert). */
+NNFW_STATUS oc_sess_set_input(nnfw_session *s, uint32_t index, NNFW_TYPE type, const void *buf,
+                              size_t len);
+NNFW_STATUS oc_sess_set_output(nnfw_session *s, uint32_t index, NNFW_TYPE type, void *buf,
+                               size_t len);
+/* True when tensor t can be exchanged as float32 at the boundary (per-tensor u8/i8/i16). */
+bool oc_sess_float_io_ok(const oc_tensor *t);
 NNFW_STATUS oc_sess_get_output(nnfw_session *s, uint32_t index, nnfw_tensorinfo *ti,
                                const void **buf);
 

@@ -21,6 +21,8 @@ static inline M m_tail(size_t left)
 #define v_set1(x) _mm256_set1_ps(x)
 #define v_min(a, b) _mm256_min_ps((a), (b))
 #define v_max(a, b) _mm256_max_ps((a), (b))
+#define v_add(a, b) _mm256_add_ps((a), (b))
+#define v_mul(a, b) _mm256_mul_ps((a), (b))
 
 #include "kernels/dwconv_tpl.h"
 

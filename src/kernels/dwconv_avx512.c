@@ -20,6 +20,8 @@ static inline M m_tail(size_t left)
 #define v_set1(x) _mm512_set1_ps(x)
 #define v_min(a, b) _mm512_min_ps((a), (b))
 #define v_max(a, b) _mm512_max_ps((a), (b))
+#define v_add(a, b) _mm512_add_ps((a), (b))
+#define v_mul(a, b) _mm512_mul_ps((a), (b))
 
 #include "kernels/dwconv_tpl.h"
 

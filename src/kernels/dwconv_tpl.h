@@ -1,8 +1,8 @@
 /* Depthwise row kernel body shared by the vector ISA files (depth_multiplier 1). The
  * including file defines the vector vocabulary:
- *   V, VL (lanes), M (tail mask type), m_tail(left) -> M,
+ *   V, VL (lanes), M (tail mask type), m_tail(left) -> M (m_tail(0): no lane),
  *   v_load(p), v_loadm(m, p), v_store(p, x), v_storem(p, m, x), v_fma(a, b, acc),
- *   v_set1(x), v_min(a, b), v_max(a, b)
+ *   v_set1(x), v_min(a, b), v_max(a, b), v_add(a, b), v_mul(a, b)
  * and gets `static void dw_rows(...)` matching oc_dw_rows_fn.
  *
  * Per output row and channel block: the taps' weights are loaded once into registers (3x3,
@@ -23,60 +23,65 @@ static inline __attribute__((always_inline)) void st(const bool full, M m, float
 }
 
 /* Interior pixels: n outputs starting at window origin p (input, channel block applied).
- * KH/KW = 0 means a runtime size with weights read from memory (wmem). PX pixels per step
- * keep PX independent FMA chains in flight (one chain alone is latency-bound). */
-#define PX 4
+ * KH/KW = 0 means a runtime size with weights read from memory (wmem). One partial sum per
+ * filter row keeps the FMA chains short (a single 9- or 25-long chain is latency-bound), and
+ * one pointer per filter row keeps the addressing in registers. */
 static inline __attribute__((always_inline)) void
 interior(const int KH, const int KW, const bool full, int32_t kh, int32_t kw, const float *p,
          ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t step, int32_t n, const V *w, const float *wmem,
          size_t cpad, V bias, float *o, size_t ostep, M m, V lo, V hi)
 {
-    int32_t i = 0;
     if (KH && KW) {
-        for (; i + PX <= n; i += PX, p += PX * step, o += PX * ostep) {
-            V acc[PX];
-            OC_UNROLL for (int u = 0; u < PX; u++) acc[u] = bias;
+        const float *r[KH];
+        OC_UNROLL for (int ky = 0; ky < KH; ky++) r[ky] = p + ky * rs;
+        for (int32_t i = 0; i < n; i++, o += ostep) {
+            V acc[KH];
             OC_UNROLL for (int ky = 0; ky < KH; ky++) {
-                OC_UNROLL for (int kx = 0; kx < KW; kx++) {
-                    OC_UNROLL for (int u = 0; u < PX; u++)
-                        acc[u] = v_fma(ld(full, m, p + u * step + ky * rs + kx * cs),
-                                       w[ky * KW + kx], acc[u]);
-                }
+                acc[ky] = v_mul(ld(full, m, r[ky]), w[ky * KW]);
+                OC_UNROLL for (int kx = 1; kx < KW; kx++)
+                    acc[ky] = v_fma(ld(full, m, r[ky] + kx * cs), w[ky * KW + kx], acc[ky]);
+                r[ky] += step;
             }
-            OC_UNROLL for (int u = 0; u < PX; u++)
-                st(full, m, o + u * ostep, v_min(hi, v_max(lo, acc[u])));
+            V sum = v_add(bias, acc[0]);
+            OC_UNROLL for (int ky = 1; ky < KH; ky++) sum = v_add(sum, acc[ky]);
+            st(full, m, o, v_min(hi, v_max(lo, sum)));
         }
+        return;
     }
-    for (; i < n; i++, p += step, o += ostep) {
+    for (int32_t i = 0; i < n; i++, p += step, o += ostep) {
         V acc = bias;
-        if (KH && KW) {
-            OC_UNROLL for (int ky = 0; ky < KH; ky++) {
-                OC_UNROLL for (int kx = 0; kx < KW; kx++)
-                    acc = v_fma(ld(full, m, p + ky * rs + kx * cs), w[ky * KW + kx], acc);
-            }
-        } else {
-            for (int32_t ky = 0; ky < kh; ky++)
-                for (int32_t kx = 0; kx < kw; kx++)
-                    acc = v_fma(ld(full, m, p + ky * rs + kx * cs),
-                                v_load(wmem + (size_t)(ky * kw + kx) * cpad), acc);
-        }
+        for (int32_t ky = 0; ky < kh; ky++)
+            for (int32_t kx = 0; kx < kw; kx++)
+                acc = v_fma(ld(full, m, p + ky * rs + kx * cs),
+                            v_load(wmem + (size_t)(ky * kw + kx) * cpad), acc);
         st(full, m, o, v_min(hi, v_max(lo, acc)));
     }
 }
-#undef PX
 
-/* One pixel with bounds checks: taps [ky0, ky1) x [kx0, kx1) only. */
+/* One pixel near the image border: taps [ky0, ky1) x [kx0, kx1) only. With a constant filter
+ * size the taps stay straight-line: an invalid tap loads with an all-zero mask (no access
+ * happens, so its address is replaced by a valid one). */
 static inline __attribute__((always_inline)) void
-border(const bool full, const float *origin, ptrdiff_t rs, ptrdiff_t cs, int32_t ky0, int32_t ky1,
-       int32_t kx0, int32_t kx1, int32_t kw, const float *wmem, size_t cpad, V bias, float *o,
-       M m, V lo, V hi)
+border(const int KH, const int KW, const float *origin, const float *safe, ptrdiff_t rs,
+       ptrdiff_t cs, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1, int32_t kw, const V *w,
+       const float *wmem, size_t cpad, V bias, float *o, M m, M none, V lo, V hi)
 {
     V acc = bias;
-    for (int32_t ky = ky0; ky < ky1; ky++)
-        for (int32_t kx = kx0; kx < kx1; kx++)
-            acc = v_fma(ld(full, m, origin + ky * rs + kx * cs),
-                        v_load(wmem + (size_t)(ky * kw + kx) * cpad), acc);
-    st(full, m, o, v_min(hi, v_max(lo, acc)));
+    if (KH && KW) {
+        OC_UNROLL for (int ky = 0; ky < KH; ky++) {
+            OC_UNROLL for (int kx = 0; kx < KW; kx++) {
+                const bool ok = ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1;
+                const float *q = ok ? origin + ky * rs + kx * cs : safe;
+                acc = v_fma(v_loadm(ok ? m : none, q), w[ky * KW + kx], acc);
+            }
+        }
+    } else {
+        for (int32_t ky = ky0; ky < ky1; ky++)
+            for (int32_t kx = kx0; kx < kx1; kx++)
+                acc = v_fma(v_loadm(m, origin + ky * rs + kx * cs),
+                            v_load(wmem + (size_t)(ky * kw + kx) * cpad), acc);
+    }
+    v_storem(o, m, v_min(hi, v_max(lo, acc)));
 }
 
 static inline __attribute__((always_inline)) void
@@ -89,6 +94,7 @@ rows_tpl(const int KH, const int KW, const oc_dw_plan *p, const float *in, const
     const ptrdiff_t rs = (ptrdiff_t)g->dh * iw * (ptrdiff_t)C, cs = (ptrdiff_t)g->dw * (ptrdiff_t)C;
     const ptrdiff_t step = (ptrdiff_t)sw * (ptrdiff_t)C;
     const V lo = v_set1(lo_f), hi = v_set1(hi_f);
+    const M none = m_tail(0);
     /* Interior columns [ox_a, ox_b): every tap inside the image. */
     int32_t ox_a = (pl + sw - 1) / sw, span = (kw - 1) * g->dw;
     int32_t ox_b = iw - 1 - span + pl >= 0 ? (iw - 1 - span + pl) / sw + 1 : 0;
@@ -115,26 +121,32 @@ rows_tpl(const int KH, const int KW, const oc_dw_plan *p, const float *in, const
             if (KH && KW) {
                 OC_UNROLL for (int t = 0; t < KH * KW; t++) w[t] = v_load(wmem + (size_t)t * cpad);
             }
-            const float *base = img + row_off + (ptrdiff_t)cb;
+            /* window origin of column x is base + x*step; it may lie outside the image, so
+             * it is formed in integers and only dereferenced for valid taps */
+            const uintptr_t base = (uintptr_t)(img + cb) + (uintptr_t)(row_off * 4);
+            const float *safe = img + cb;
             int32_t x = 0;
             for (; x < (full_rows ? ox_a : g->ow); x++) {
                 int32_t kx0, kx1;
                 oc_dw_tap_range(x, sw, pl, g->dw, kw, iw, &kx0, &kx1);
-                border(full, base + x * step, rs, cs, ky0, ky1, kx0, kx1, kw, wmem, cpad, bias,
-                       orow + (size_t)x * C + cb, m, lo, hi);
+                border(KH, KW, (const float *)(base + (uintptr_t)(x * step * 4)), safe, rs, cs,
+                       ky0, ky1, kx0, kx1, kw, w, wmem, cpad, bias, orow + (size_t)x * C + cb, m,
+                       none, lo, hi);
             }
             if (!full_rows) continue;
+            const float *first = (const float *)(base + (uintptr_t)(x * step * 4));
             if (full)
-                interior(KH, KW, true, kh, kw, base + x * step, rs, cs, step, ox_b - x, w, wmem,
-                         cpad, bias, orow + (size_t)x * C + cb, C, m, lo, hi);
+                interior(KH, KW, true, kh, kw, first, rs, cs, step, ox_b - x, w, wmem, cpad,
+                         bias, orow + (size_t)x * C + cb, C, m, lo, hi);
             else
-                interior(KH, KW, false, kh, kw, base + x * step, rs, cs, step, ox_b - x, w,
-                         wmem, cpad, bias, orow + (size_t)x * C + cb, C, m, lo, hi);
+                interior(KH, KW, false, kh, kw, first, rs, cs, step, ox_b - x, w, wmem, cpad,
+                         bias, orow + (size_t)x * C + cb, C, m, lo, hi);
             for (x = ox_b; x < g->ow; x++) {
                 int32_t kx0, kx1;
                 oc_dw_tap_range(x, sw, pl, g->dw, kw, iw, &kx0, &kx1);
-                border(full, base + x * step, rs, cs, 0, kh, kx0, kx1, kw, wmem, cpad, bias,
-                       orow + (size_t)x * C + cb, m, lo, hi);
+                border(KH, KW, (const float *)(base + (uintptr_t)(x * step * 4)), safe, rs, cs,
+                       0, kh, kx0, kx1, kw, w, wmem, cpad, bias, orow + (size_t)x * C + cb, m,
+                       none, lo, hi);
             }
         }
     }

@@ -152,6 +152,8 @@ typedef struct {
     size_t esz;
 } resize_job;
 
+typedef float v4f __attribute__((vector_size(16)));
+
 /* One output row (task = batch * oh + y). */
 static void bilinear_row(void *arg, size_t task)
 {
@@ -168,8 +170,18 @@ static void bilinear_row(void *arg, size_t task)
         const float *p00 = r0 + (int64_t)x0s[ox] * c, *p01 = r0 + (int64_t)x1s[ox] * c;
         const float *p10 = r1 + (int64_t)x0s[ox] * c, *p11 = r1 + (int64_t)x1s[ox] * c;
         float dx = dxs[ox], rx = 1 - dx;
-        /* the reference's product and sum order */
-        for (int64_t k = 0; k < c; k++)
+        /* the reference's product and sum order, 4 channels at a time (same rounding) */
+        int64_t k = 0;
+        for (; k + 4 <= c; k += 4) {
+            v4f a, b, e, f;
+            memcpy(&a, p00 + k, 16);
+            memcpy(&b, p10 + k, 16);
+            memcpy(&e, p01 + k, 16);
+            memcpy(&f, p11 + k, 16);
+            v4f v = a * ry * rx + b * dy * rx + e * ry * dx + f * dy * dx;
+            memcpy(y + k, &v, 16);
+        }
+        for (; k < c; k++)
             y[k] = p00[k] * ry * rx + p10[k] * dy * rx + p01[k] * ry * dx + p11[k] * dy * dx;
     }
 }
