@@ -32,10 +32,10 @@ interior(const int KH, const int KW, const bool full, int32_t kh, int32_t kw, co
          size_t cpad, V bias, float *o, size_t ostep, M m, V lo, V hi)
 {
     if (KH && KW) {
-        const float *r[KH];
+        const float *r[5]; /* fixed sizes: a VLA would live on the stack */
         OC_UNROLL for (int ky = 0; ky < KH; ky++) r[ky] = p + ky * rs;
         for (int32_t i = 0; i < n; i++, o += ostep) {
-            V acc[KH];
+            V acc[5];
             OC_UNROLL for (int ky = 0; ky < KH; ky++) {
                 acc[ky] = v_mul(ld(full, m, r[ky]), w[ky * KW]);
                 OC_UNROLL for (int kx = 1; kx < KW; kx++)
@@ -117,7 +117,7 @@ rows_tpl(const int KH, const int KW, const oc_dw_plan *p, const float *in, const
             const M m = m_tail(C - cb);
             const float *wmem = pk + cpad + cb;
             const V bias = v_load(pk + cb);
-            V w[KH && KW ? KH * KW : 1];
+            V w[25];
             if (KH && KW) {
                 OC_UNROLL for (int t = 0; t < KH * KW; t++) w[t] = v_load(wmem + (size_t)t * cpad);
             }

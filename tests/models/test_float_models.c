@@ -20,26 +20,27 @@ typedef struct model_case {
     const char *name; /* ref/<name>.* */
     const char *file;
     const char *input_set; /* "" or "img." (an extra input set) */
+    int runs; /* stateful models: the peers' reference is the output of run 23 (3 warm-up + 20) */
 } model_case;
 
 static const model_case cases[] = {
-    {"hello_world_f32", "hello_world_f32.tflite", ""},
-    {"mnist_lstm_f32", "mnist_lstm_f32.tflite", ""},
-    {"mobilenet_v1_025_224_f32", "mobilenet_v1_025_224_f32.tflite", ""},
-    {"text_classifier_f32", "text_classifier_f32.tflite", ""},
-    {"dilated_conv_f32", "dilated_conv_f32.tflite", ""},
-    {"div_f32", "div_f32.tflite", ""},
-    {"onnx_conv_f32", "onnx_conv_f32.circle", ""},
-    {"speech_recognition_f32", "speech_recognition_f32.tflite", ""},
-    {"if_dynamic_f32", "if_dynamic_f32.tflite", ""},
-    {"while_dynamic_f32", "while_dynamic_f32.tflite", ""},
-    {"conv2d_f32", "conv2d_f32.circle", ""},
-    {"add_sqrt_f32", "add_sqrt_f32.circle", ""},
-    {"face_detection_short_f16", "face_detection_short_f16.tflite", ""},
-    {"face_detection_full_sparse_f16", "face_detection_full_sparse_f16.tflite", ""},
-    {"hand_landmark_lite_f16", "hand_landmark_lite_f16.tflite", ""},
-    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", ""},
-    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", "img."},
+    {"hello_world_f32", "hello_world_f32.tflite", "", 1},
+    {"mnist_lstm_f32", "mnist_lstm_f32.tflite", "", 23},
+    {"mobilenet_v1_025_224_f32", "mobilenet_v1_025_224_f32.tflite", "", 1},
+    {"text_classifier_f32", "text_classifier_f32.tflite", "", 1},
+    {"dilated_conv_f32", "dilated_conv_f32.tflite", "", 1},
+    {"div_f32", "div_f32.tflite", "", 1},
+    {"onnx_conv_f32", "onnx_conv_f32.circle", "", 1},
+    {"speech_recognition_f32", "speech_recognition_f32.tflite", "", 1},
+    {"if_dynamic_f32", "if_dynamic_f32.tflite", "", 1},
+    {"while_dynamic_f32", "while_dynamic_f32.tflite", "", 1},
+    {"conv2d_f32", "conv2d_f32.circle", "", 1},
+    {"add_sqrt_f32", "add_sqrt_f32.circle", "", 1},
+    {"face_detection_short_f16", "face_detection_short_f16.tflite", "", 1},
+    {"face_detection_full_sparse_f16", "face_detection_full_sparse_f16.tflite", "", 1},
+    {"hand_landmark_lite_f16", "hand_landmark_lite_f16.tflite", "", 1},
+    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", "", 1},
+    {"selfie_segmentation_f16", "selfie_segmentation_f16.tflite", "img.", 1},
 };
 
 static const char *const peers[] = {"tfjs-tflite", "litertjs", "ort"};
@@ -167,6 +168,16 @@ static void run_model(void **state)
         CHECK_NNFW(nnfw_set_output(session, k, ti.dtype, outputs[k], out_bytes[k]));
     }
     CHECK_NNFW(nnfw_run(session));
+    if (mc->runs > 1) {
+        /* LSTM state lives in variable tensors that persist across runs (TFLite semantics):
+         * the first output must differ from the one after `runs` runs. */
+        void *first = malloc(out_bytes[0]);
+        memcpy(first, outputs[0], out_bytes[0]);
+        for (int r = 1; r < mc->runs; r++) CHECK_NNFW(nnfw_run(session));
+        if (memcmp(first, outputs[0], out_bytes[0]) == 0)
+            fail_msg("%s: state did not persist across runs", mc->name);
+        free(first);
+    }
 
     for (uint32_t k = 0; k < nout; k++) {
         nnfw_tensorinfo ti;
@@ -190,7 +201,7 @@ static void run_model(void **state)
             fail_msg("%s output %u: max|diff| %.6g > %.6g", mc->name, k, max_diff, tol);
         out_bytes[k] = n;
     }
-    if (mc->input_set[0] == 0) check_onert_run(mc, model_path, nin, nout, outputs, out_bytes);
+    if (mc->input_set[0] == 0 && mc->runs <= 1) check_onert_run(mc, model_path, nin, nout, outputs, out_bytes);
     for (uint32_t k = 0; k < 8; k++) {
         free(inputs[k]);
         free(outputs[k]);
@@ -210,7 +221,7 @@ static void while_000(void **state)
         skip();
         return;
     }
-    const model_case c = {"while_000", "while_000.circle", ""}, *mc = &c;
+    const model_case c = {"while_000", "while_000.circle", "", 1}, *mc = &c;
     char model_path[4200], path[4200];
     mf_path(model_path, sizeof model_path, mc->file);
     size_t n0 = 0, n1 = 0;
