@@ -1,9 +1,13 @@
 /* Whole-model timing with a per-operator breakdown, through the internal executor (not built
  * by CMake; not a test):
- *   gcc -std=gnu11 -O2 -I src bench/bench_model.c <build>/liboc_static.a -lcjson -lpthread -lm -ldl
+ *   gcc -std=gnu11 -O2 -Isrc -Iinclude bench/bench_model.c -Wl,--whole-archive
+ *       <build>/liboc_static.a -Wl,--no-whole-archive -lcjson -lpthread -lm -ldl
+ * (whole-archive: ops are referenced weakly by the registry)
  *   ./bench_model model.tflite [threads=1] [runs=50] [input.bin] [ref_output0.bin]
- * Prints the median and minimum run time, the median time per op type (observer timestamps),
- * and the max abs difference of output 0 against a reference file when one is given. */
+ * Prints the median and minimum run time, per op type the sum of each op's fastest run
+ * (robust on a shared machine; BENCH_PER_OP=1 lists every op), and the max abs difference of
+ * output 0 against a reference file when one is given. BENCH_DUMP_OP=i writes op i's output 0
+ * to /tmp/bench_op_out.bin. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +35,8 @@ static void observe(void *user, const oc_subgraph *sg, int32_t sgi, int32_t op, 
     double t = now();
     static int dump = -2;
     if (dump == -2) dump = getenv("BENCH_DUMP_OP") ? atoi(getenv("BENCH_DUMP_OP")) : -1;
-    if (sgi == 0 && op >= 0 && op == dump) { /* output 0 of that op, for debugging against a reference */
+    if (sgi == 0 && op >= 0 &&
+        op == dump) { /* output 0 of that op, for debugging against a reference */
         const oc_tensor *ot = &sg->tensors[o->outputs[0]];
         FILE *f = fopen("/tmp/bench_op_out.bin", "wb");
         if (f) {
@@ -91,7 +96,8 @@ int main(int argc, char **argv)
         memcpy(in->data, data, n);
     } else {
         if (argc > 4) printf("input file not used (%zu bytes, input has %zu)\n", n, in->bytes);
-        for (size_t i = 0; i < in->bytes / 4; i++) ((float *)in->data)[i] = (float)(i % 255) / 255.f;
+        for (size_t i = 0; i < in->bytes / 4; i++)
+            ((float *)in->data)[i] = (float)(i % 255) / 255.f;
     }
     /* the arena may reuse the input's bytes during a run: write it before every run */
     void *input = malloc(in->bytes ? in->bytes : 1);
@@ -121,7 +127,8 @@ int main(int argc, char **argv)
     /* per op type: the sum of each op's fastest run (robust to a busy machine) */
     if (g_sg) {
         double total = 0;
-        for (int32_t i = 0; i < g_sg->nops && i < MAXOPS; i++) total += g_op_min[i];
+        for (int32_t i = 0; i < g_sg->nops && i < MAXOPS; i++)
+            total += g_op_min[i];
         printf("sum of per-op minima %.3f ms\n", total * 1e3);
         const char *names[256];
         double tt[256];
@@ -130,14 +137,16 @@ int main(int argc, char **argv)
             const oc_op *op = &g_sg->ops[i];
             const char *nm = op->custom_name ? op->custom_name : op->def->name;
             int j = 0;
-            while (j < nt && strcmp(names[j], nm)) j++;
+            while (j < nt && strcmp(names[j], nm))
+                j++;
             if (j == nt) {
                 names[nt] = nm;
                 tt[nt++] = 0;
             }
             tt[j] += g_op_min[i];
         }
-        for (int j = 0; j < nt; j++) printf("  %-28s %8.3f ms\n", names[j], tt[j] * 1e3);
+        for (int j = 0; j < nt; j++)
+            printf("  %-28s %8.3f ms\n", names[j], tt[j] * 1e3);
         if (getenv("BENCH_PER_OP"))
             for (int32_t i = 0; i < g_sg->nops && i < MAXOPS; i++) {
                 const oc_op *op = &g_sg->ops[i];
@@ -145,8 +154,8 @@ int main(int argc, char **argv)
                 const oc_tensor *o = &g_sg->tensors[op->outputs[0]];
                 char sb[96];
                 printf("  op %3d %-22s %8.1f us  out %s\n", i,
-                       op->custom_name ? op->custom_name : op->def->name,
-                       g_op_min[i] * 1e6, oc_shape_str(&o->shape, sb, sizeof sb));
+                       op->custom_name ? op->custom_name : op->def->name, g_op_min[i] * 1e6,
+                       oc_shape_str(&o->shape, sb, sizeof sb));
             }
     }
     if (argc > 5) {

@@ -54,4 +54,70 @@ static inline int32_t oc_clamp_i32(int32_t x, int32_t lo, int32_t hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* ---- gemmlowp fixed-point math on int32 raw values (appended for the elementwise ops) ------
+ * A value with k integer bits is raw / 2^(31 - k). Additions wrap like gemmlowp's int32 ones. */
+
+static inline int32_t oc_wrap_add(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static inline int32_t oc_wrap_sub(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a - (uint32_t)b);
+}
+
+/* x * 2^e, saturating for e > 0 and rounding (oc_rdbpot) for e < 0:
+ * gemmlowp SaturatingRoundingMultiplyByPOT. -31 <= e <= 30. */
+static inline int32_t oc_sat_mul_pot(int32_t x, int e)
+{
+    if (e < 0) return oc_rdbpot(x, -e);
+    if (e == 0) return x;
+    int32_t threshold = (int32_t)((1u << (31 - e)) - 1);
+    if (x > threshold) return INT32_MAX;
+    if (x < -threshold) return INT32_MIN;
+    return (int32_t)((uint32_t)x << e);
+}
+
+/* gemmlowp RoundingHalfSum: (a + b) / 2 rounded away from zero. */
+static inline int32_t oc_rounding_half_sum(int32_t a, int32_t b)
+{
+    int64_t s = (int64_t)a + (int64_t)b;
+    return (int32_t)((s + (s >= 0 ? 1 : -1)) / 2);
+}
+
+/* Leading zeros of x (32 for 0) and TFLite CountLeadingSignBits (31 for 0). */
+static inline int oc_clz32(uint32_t x)
+{
+    return x ? __builtin_clz(x) : 32;
+}
+static inline int oc_clrsb32(int32_t x)
+{
+    return x ? __builtin_clrsb(x) : 31;
+}
+
+/* exp(a) for a <= 0 with int_bits integer bits (0..30), result Q0.31 (gemmlowp
+ * exp_on_negative_values). */
+int32_t oc_fp_exp_on_negative_values(int32_t a, int int_bits);
+/* 1 / (1 + a) for a in [0, 1), both Q0.31 (gemmlowp one_over_one_plus_x_for_x_in_0_1). */
+int32_t oc_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a);
+/* logistic(a) and tanh(a), a with int_bits integer bits (0..29), result Q0.31 (gemmlowp). */
+int32_t oc_fp_logistic(int32_t a, int int_bits);
+int32_t oc_fp_tanh(int32_t a, int int_bits);
+/* TFLite GetReciprocal: 1 / x for x > 0 with x_integer_digits integer bits, as Q0.31 and the
+ * number of bits of x above 1.0. */
+int32_t oc_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit);
+/* TFLite GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(input) as multiplier and shift
+ * (reverse_shift -1 gives a left-shift exponent as oc_mul_by_qm expects). */
+void oc_inv_sqrt_multiplier_exp(int32_t input, int reverse_shift, int32_t *mult, int *shift);
+/* TFLite CheckedLog2: true when x is a power of two (within 1e-3 in log2); *log2 = rounded. */
+bool oc_checked_log2(float x, int *log2);
+
+/* ---- gemmlowp fixed-point math on int16 raw values (appended for the integer LSTM) -------
+ * gemmlowp's FixedPoint<int16_t, k>: value = raw / 2^(15 - k); additions wrap, except where
+ * gemmlowp saturates int16 sums. */
+/* logistic(a) and tanh(a), a with int_bits integer bits (0..6), result Q0.15. */
+int16_t oc_fp16_logistic(int16_t a, int int_bits);
+int16_t oc_fp16_tanh(int16_t a, int int_bits);
+
 #endif

@@ -18,8 +18,8 @@ void oc_dw_plan_init(oc_dw_plan *p, const oc_dw_geom *g, oc_isa isa)
     p->cpad = ((size_t)g->oc + 15) / 16 * 16;
     p->rows = (size_t)g->n * (size_t)g->oh;
     double macs = (double)p->rows * g->ow * g->oc * g->kh * g->kw;
-    size_t want = macs / DW_MIN_TASK_MACS < DW_MAX_TASKS ? (size_t)(macs / DW_MIN_TASK_MACS)
-                                                          : DW_MAX_TASKS;
+    size_t want =
+        macs / DW_MIN_TASK_MACS < DW_MAX_TASKS ? (size_t)(macs / DW_MIN_TASK_MACS) : DW_MAX_TASKS;
     if (want < 1) want = 1;
     if (want > p->rows) want = p->rows ? p->rows : 1;
     p->rows_per_task = p->rows ? (p->rows + want - 1) / want : 0;
@@ -38,7 +38,8 @@ void oc_dw_pack(const oc_dw_plan *p, const float *w, const float *bias, float *d
     size_t taps = (size_t)p->g.kh * (size_t)p->g.kw, oc = (size_t)p->g.oc;
     memset(dst, 0, oc_dw_packed_floats(p) * sizeof(float));
     if (bias) memcpy(dst, bias, oc * sizeof(float));
-    for (size_t t = 0; t < taps; t++) memcpy(dst + (t + 1) * p->cpad, w + t * oc, oc * 4);
+    for (size_t t = 0; t < taps; t++)
+        memcpy(dst + (t + 1) * p->cpad, w + t * oc, oc * 4);
 }
 
 typedef struct run_ctx {
@@ -64,6 +65,8 @@ void oc_dw_run(const oc_dw_plan *p, const float *in, const float *packed, float 
     if (p->isa == OC_ISA_AVX512) fn = oc_dw_rows_avx512();
     if (p->isa == OC_ISA_AVX2) fn = oc_dw_rows_avx2();
     run_ctx r = {p, fn, in, packed, out, lo, hi};
+    double macs = (double)p->rows * p->g.ow * p->g.oc * p->g.kh * p->g.kw;
+    if (!oc_kernels_parallel_ok(macs, OC_PAR_MIN_DIRECT_MACS)) pool = NULL;
     oc_parallel_for(pool, p->ntasks, run_task, &r);
 }
 
@@ -88,17 +91,20 @@ void oc_dw_rows_c(const oc_dw_plan *p, const float *in, const float *packed, flo
             int32_t kx0, kx1;
             oc_dw_tap_range(ox, g->sw, g->pl, g->dw, g->kw, g->iw, &kx0, &kx1);
             float *o = orow + (size_t)ox * g->oc;
-            for (int32_t c = 0; c < g->oc; c++) o[c] = packed[c];
+            for (int32_t c = 0; c < g->oc; c++)
+                o[c] = packed[c];
             for (int32_t ky = ky0; ky < ky1; ky++) {
                 int32_t iy = oy * g->sh - g->pt + ky * g->dh;
                 for (int32_t kx = kx0; kx < kx1; kx++) {
                     int32_t ix = ox * g->sw - g->pl + kx * g->dw;
                     const float *src = img + ((size_t)iy * g->iw + ix) * g->ic;
                     const float *w = packed + ((size_t)(ky * g->kw + kx) + 1) * cpad;
-                    for (int32_t c = 0; c < g->oc; c++) o[c] += src[c / g->dm] * w[c];
+                    for (int32_t c = 0; c < g->oc; c++)
+                        o[c] += src[c / g->dm] * w[c];
                 }
             }
-            for (int32_t c = 0; c < g->oc; c++) o[c] = clampf(o[c], lo, hi);
+            for (int32_t c = 0; c < g->oc; c++)
+                o[c] = clampf(o[c], lo, hi);
         }
     }
 }

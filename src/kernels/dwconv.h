@@ -14,22 +14,22 @@
 #include "kernels/isa.h"
 
 typedef struct oc_dw_geom {
-    int32_t n, ih, iw, ic;   /* input NHWC */
-    int32_t oh, ow, oc;      /* output; oc = ic * dm */
+    int32_t n, ih, iw, ic; /* input NHWC */
+    int32_t oh, ow, oc;    /* output; oc = ic * dm */
     int32_t kh, kw, sh, sw, dh, dw;
-    int32_t pt, pl;          /* leading padding */
-    int32_t dm;              /* depth multiplier */
+    int32_t pt, pl; /* leading padding */
+    int32_t dm;     /* depth multiplier */
 } oc_dw_geom;
 
 typedef struct oc_dw_plan {
     oc_dw_geom g;
     oc_isa isa;
-    size_t cpad;             /* oc rounded up to 16 */
+    size_t cpad; /* oc rounded up to 16 */
     size_t rows, rows_per_task, ntasks;
 } oc_dw_plan;
 
-typedef void (*oc_dw_rows_fn)(const oc_dw_plan *p, const float *in, const float *packed,
-                              float *out, size_t row0, size_t row1, float lo, float hi);
+typedef void (*oc_dw_rows_fn)(const oc_dw_plan *p, const float *in, const float *packed, float *out,
+                              size_t row0, size_t row1, float lo, float hi);
 
 /* isa is lowered to C when the geometry needs it (dm != 1). */
 void oc_dw_plan_init(oc_dw_plan *p, const oc_dw_geom *g, oc_isa isa);
@@ -52,8 +52,10 @@ static inline void oc_dw_tap_range(int32_t o, int32_t s, int32_t pad, int32_t d,
                                    int32_t in, int32_t *lo, int32_t *hi)
 {
     int32_t base = o * s - pad, a = 0, b = k;
-    while (a < k && base + a * d < 0) a++;
-    while (b > a && base + (b - 1) * d >= in) b--;
+    while (a < k && base + a * d < 0)
+        a++;
+    while (b > a && base + (b - 1) * d >= in)
+        b--;
     *lo = a;
     *hi = b;
 }

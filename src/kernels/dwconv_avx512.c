@@ -22,6 +22,7 @@ static inline M m_tail(size_t left)
 #define v_max(a, b) _mm512_max_ps((a), (b))
 #define v_add(a, b) _mm512_add_ps((a), (b))
 #define v_mul(a, b) _mm512_mul_ps((a), (b))
+#define v_dup_half(p) _mm512_broadcast_f32x8(_mm256_loadu_ps(p))
 
 #include "kernels/dwconv_tpl.h"
 

@@ -5,6 +5,8 @@
 #ifndef OC_KERNELS_ISA_H
 #define OC_KERNELS_ISA_H
 
+#include <stdbool.h>
+
 #include "core/cpu.h"
 
 typedef enum oc_isa {
@@ -30,7 +32,19 @@ static inline const char *oc_isa_name(oc_isa isa)
     return isa == OC_ISA_AVX512 ? "avx512" : isa == OC_ISA_AVX2 ? "avx2" : "c";
 }
 
-/* Loops whose bodies must be fully unrolled so accumulators stay in registers. */
-#define OC_UNROLL _Pragma("GCC unroll 64")
+/* Handing work to the thread pool costs a few microseconds (more on a busy machine), so
+ * kernels run small jobs on the calling thread. Only where the work runs changes: the task
+ * split, and so every result bit, stays the same. Thresholds in multiply-adds (or taps). */
+#define OC_PAR_MIN_GEMM_MACS ((double)(1 << 20))
+#define OC_PAR_MIN_DIRECT_MACS ((double)(1 << 18))
+
+/* True when `work` (>= threshold, or always once forced) deserves the pool. */
+bool oc_kernels_parallel_ok(double work, double threshold);
+/* Tests: use the pool for every job, however small (exercises the threaded paths). */
+void oc_kernels_force_parallel(bool on);
+
+/* Register-blocked kernels mark their tile loops `#pragma GCC unroll 64`: unrolled before
+ * scalar replacement, the accumulator arrays then live in registers (and they must have
+ * constant sizes: a variable-length array would stay on the stack). */
 
 #endif

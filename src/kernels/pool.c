@@ -24,21 +24,24 @@ static void run_task(void *arg, size_t t)
     r->fn(r->kind, r->g, r->in, r->out, r0, r1, r->lo, r->hi);
 }
 
-void oc_pool_run(oc_isa isa, oc_pool_kind kind, const oc_pool_geom *g, const float *in,
-                 float *out, float lo, float hi, oc_threadpool *pool)
+void oc_pool_run(oc_isa isa, oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out,
+                 float lo, float hi, oc_threadpool *pool)
 {
     oc_pool_rows_fn fn = oc_pool_rows_c;
-    if (isa == OC_ISA_AVX512 && oc_pool_rows_avx512()) fn = oc_pool_rows_avx512();
-    else if (isa >= OC_ISA_AVX2 && oc_pool_rows_avx2()) fn = oc_pool_rows_avx2();
+    if (isa == OC_ISA_AVX512 && oc_pool_rows_avx512())
+        fn = oc_pool_rows_avx512();
+    else if (isa >= OC_ISA_AVX2 && oc_pool_rows_avx2())
+        fn = oc_pool_rows_avx2();
     size_t rows = (size_t)g->n * (size_t)g->oh;
     double ops = (double)rows * g->ow * g->c * g->kh * g->kw;
     size_t want = ops / POOL_MIN_TASK_OPS < POOL_MAX_TASKS ? (size_t)(ops / POOL_MIN_TASK_OPS)
-                                                            : POOL_MAX_TASKS;
+                                                           : POOL_MAX_TASKS;
     if (want < 1) want = 1;
     if (want > rows) want = rows;
     if (rows == 0) return;
     size_t per = (rows + want - 1) / want;
     run_ctx r = {fn, kind, g, in, out, lo, hi, rows, per};
+    if (!oc_kernels_parallel_ok(ops, OC_PAR_MIN_DIRECT_MACS)) pool = NULL;
     oc_parallel_for(pool, (rows + per - 1) / per, run_task, &r);
 }
 

@@ -23,8 +23,8 @@ typedef enum oc_pool_kind { OC_POOL_MAX = 0, OC_POOL_AVG = 1 } oc_pool_kind;
 typedef void (*oc_pool_rows_fn)(oc_pool_kind kind, const oc_pool_geom *g, const float *in,
                                 float *out, size_t row0, size_t row1, float lo, float hi);
 
-void oc_pool_run(oc_isa isa, oc_pool_kind kind, const oc_pool_geom *g, const float *in,
-                 float *out, float lo, float hi, oc_threadpool *pool);
+void oc_pool_run(oc_isa isa, oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out,
+                 float lo, float hi, oc_threadpool *pool);
 
 void oc_pool_rows_c(oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out,
                     size_t row0, size_t row1, float lo, float hi);

@@ -5,12 +5,13 @@
 #include <float.h>
 #include <immintrin.h>
 
-static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out,
-                 size_t row0, size_t row1, float lo, float hi)
+static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out, size_t row0,
+                 size_t row1, float lo, float hi)
 {
     const size_t C = (size_t)g->c;
     const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const float *end = in + (size_t)g->n * (size_t)g->ih * (size_t)g->iw * C;
     for (size_t row = row0; row < row1; row++) {
         size_t b = row / (size_t)g->oh;
         int32_t oy = (int32_t)(row % (size_t)g->oh), ky0, ky1;
@@ -31,7 +32,8 @@ static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, floa
                     for (int32_t kx = kx0; kx < kx1; kx++) {
                         int32_t ix = ox * g->sw - g->pl + kx;
                         const float *s = src + (size_t)ix * C;
-                        __m256 x = left == 8 ? _mm256_loadu_ps(s) : _mm256_maskload_ps(s, mk);
+                        /* partial block: a whole-vector load when it stays inside the input */
+                        __m256 x = end - s >= 8 ? _mm256_loadu_ps(s) : _mm256_maskload_ps(s, mk);
                         acc = kind == OC_POOL_MAX ? _mm256_max_ps(x, acc) : _mm256_add_ps(acc, x);
                     }
                 }

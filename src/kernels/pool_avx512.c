@@ -5,11 +5,13 @@
 #include <float.h>
 #include <immintrin.h>
 
-static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out,
-                 size_t row0, size_t row1, float lo, float hi)
+static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, float *out, size_t row0,
+                 size_t row1, float lo, float hi)
 {
     const size_t C = (size_t)g->c;
     const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    const float *end = in + (size_t)g->n * (size_t)g->ih * (size_t)g->iw * C;
+    const float *task_end = out + row1 * (size_t)g->ow * C;
     for (size_t row = row0; row < row1; row++) {
         size_t b = row / (size_t)g->oh;
         int32_t oy = (int32_t)(row % (size_t)g->oh), ky0, ky1;
@@ -28,14 +30,25 @@ static void rows(oc_pool_kind kind, const oc_pool_geom *g, const float *in, floa
                     const float *src = img + (size_t)iy * (size_t)g->iw * C + c;
                     for (int32_t kx = kx0; kx < kx1; kx++) {
                         int32_t ix = ox * g->sw - g->pl + kx;
-                        __m512 x = _mm512_maskz_loadu_ps(mk, src + (size_t)ix * C);
+                        /* whole-vector load of a partial block when it stays inside the input:
+                         * masked loads that straddle cache lines are slow; the extra lanes are
+                         * never stored */
+                        const float *q = src + (size_t)ix * C;
+                        __m512 x =
+                            end - q >= 16 ? _mm512_loadu_ps(q) : _mm512_maskz_loadu_ps(mk, q);
                         /* max(x, acc) returns acc when x is NaN; scalar code does the same */
                         acc = kind == OC_POOL_MAX ? _mm512_max_ps(x, acc) : _mm512_add_ps(acc, x);
                     }
                 }
                 if (kind == OC_POOL_AVG) acc = _mm512_div_ps(acc, count);
                 acc = _mm512_min_ps(vhi, _mm512_max_ps(vlo, acc));
-                _mm512_mask_storeu_ps(o + c, mk, acc);
+                /* A partial block is stored whole when its extra lanes fall on the following
+                 * pixels of this task, which are written afterwards (masked stores are slow
+                 * too). */
+                if (mk == 0xFFFF || task_end - (o + c) >= 16)
+                    _mm512_storeu_ps(o + c, acc);
+                else
+                    _mm512_mask_storeu_ps(o + c, mk, acc);
             }
         }
     }

@@ -26,7 +26,8 @@ const oc_sgemm_kernel *oc_sgemm_kernel_select(oc_isa isa, size_t n)
 {
     size_t count = 0;
     const oc_sgemm_kernel *t = NULL;
-    for (int i = (int)isa; i >= 0 && count == 0; i--) t = table((oc_isa)i, &count);
+    for (int i = (int)isa; i >= 0 && count == 0; i--)
+        t = table((oc_isa)i, &count);
     const oc_sgemm_kernel *best = &t[0];
     double best_cost = 0;
     for (size_t i = 0; i < count; i++) {
@@ -56,14 +57,17 @@ void oc_sgemm_pack(const oc_sgemm_kernel *kr, size_t n, size_t k, const float *w
         float *p = dst + j * (k + 1) * nr;
         size_t c0 = j * nr, nc = n - c0 < nr ? n - c0 : nr;
         memset(p, 0, (k + 1) * nr * sizeof(float));
-        for (size_t c = 0; c < nc; c++) p[c] = bias ? bias[c0 + c] : 0.f;
+        for (size_t c = 0; c < nc; c++)
+            p[c] = bias ? bias[c0 + c] : 0.f;
         float *q = p + nr;
         if (sn == 1 && sk != 1) { /* B stored [K][N]: read rows */
             for (size_t kk = 0; kk < k; kk++)
-                for (size_t c = 0; c < nc; c++) q[kk * nr + c] = w[(c0 + c) + kk * sk];
+                for (size_t c = 0; c < nc; c++)
+                    q[kk * nr + c] = w[(c0 + c) + kk * sk];
         } else { /* B stored [N][K]: read columns' depth runs */
             for (size_t c = 0; c < nc; c++)
-                for (size_t kk = 0; kk < k; kk++) q[kk * nr + c] = w[(c0 + c) * sn + kk * sk];
+                for (size_t kk = 0; kk < k; kk++)
+                    q[kk * nr + c] = w[(c0 + c) * sn + kk * sk];
         }
     }
 }
@@ -78,8 +82,8 @@ static size_t min_sz(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, size_t n,
-                        size_t k, bool a_scratch, size_t max_tasks)
+void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k,
+                        bool a_scratch, size_t max_tasks)
 {
     memset(p, 0, sizeof *p);
     p->kr = kr;
@@ -92,8 +96,8 @@ void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, s
     p->mpanels = ceil_div(m, mr);
     p->npanels = ceil_div(n, nr);
     double macs = (double)m * (double)n * (double)(k ? k : 1);
-    size_t want = macs / MIN_TASK_MACS < (double)max_tasks ? (size_t)(macs / MIN_TASK_MACS)
-                                                             : max_tasks;
+    size_t want =
+        macs / MIN_TASK_MACS < (double)max_tasks ? (size_t)(macs / MIN_TASK_MACS) : max_tasks;
     if (want < 1) want = 1;
 
     if (m == 1) { /* GEMV: split the columns */
@@ -154,16 +158,30 @@ static void run_task(void *arg, size_t t)
     float *scratch = a->scratch ? a->scratch + t * p->scratch_per_task : NULL;
 
     for (size_t i = mp0; i < mp1; i++) {
-        size_t m0 = i * mr, mm = min_sz(mr, p->m - m0), lda = a->lda;
-        const float *ap = a->a ? a->a + m0 * a->lda : a->get_a(a->a_arg, m0, mm, scratch, &lda);
+        size_t m0 = i * mr, mm = min_sz(mr, p->m - m0);
+        oc_sgemm_a av;
+        if (a->a) {
+            av.a = a->a + m0 * a->lda;
+            av.lda = a->lda;
+            av.off = NULL;
+        } else {
+            av.panel = i;
+            a->get_a(a->a_arg, m0, mm, scratch, &av);
+        }
         float *crow = a->c + m0 * a->ldc;
         for (size_t j = np0; j < np1; j++) {
             size_t n0 = j * nr, nn = min_sz(nr, p->n - n0);
             const float *pb = a->packed + j * pstride;
-            if (p->m == 1)
-                kr->gemv(k, ap, pb, crow + n0, nn, a->lo, a->hi);
-            else
-                kr->gemm(k, ap, lda, pb, crow + n0, a->ldc, mm, nn, a->lo, a->hi);
+            if (av.off) {
+                if (p->m == 1)
+                    kr->gemv_ind(k, av.rows[0], av.off, pb, crow + n0, nn, a->lo, a->hi);
+                else
+                    kr->gemm_ind(k, av.rows, av.off, pb, crow + n0, a->ldc, mm, nn, a->lo, a->hi);
+            } else if (p->m == 1) {
+                kr->gemv(k, av.a, pb, crow + n0, nn, a->lo, a->hi);
+            } else {
+                kr->gemm(k, av.a, av.lda, pb, crow + n0, a->ldc, mm, nn, a->lo, a->hi);
+            }
         }
     }
 }
@@ -171,5 +189,7 @@ static void run_task(void *arg, size_t t)
 void oc_sgemm_run(const oc_sgemm_plan *p, const oc_sgemm_args *args, oc_threadpool *pool)
 {
     run_ctx r = {p, args};
+    if (!oc_kernels_parallel_ok((double)p->m * (double)p->n * (double)p->k, OC_PAR_MIN_GEMM_MACS))
+        pool = NULL;
     oc_parallel_for(pool, p->ntasks, run_task, &r);
 }

@@ -6,8 +6,9 @@
  * B (the weights) is packed once into panels of NR columns: panel j holds NR bias values then
  * K rows of NR weights ([K][NR], zero-padded past N), so a micro-kernel streams one panel
  * contiguously. A is read in place, row-major with a row stride (activations in NHWC are
- * already [pixels, channels]); when it is not a plain matrix (im2col, transposed operand) an
- * A-provider copies MR rows at a time into a small per-task scratch buffer.
+ * already [pixels, channels]); when it is not a plain matrix an A-provider hands over MR rows
+ * at a time: as row pointers plus a table of offsets (a convolution's windows, read in place:
+ * implicit GEMM), or copied into a small per-task scratch buffer (im2col, transposed operand).
  *
  * A micro-kernel computes an MR x NR tile of C with MR*NR/VL accumulator registers,
  * broadcasting A and loading B vectors; bias and activation clamp are its epilogue. M = 1 uses
@@ -23,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/threadpool.h"
 #include "kernels/isa.h"
@@ -30,11 +32,20 @@
 /* C tile [m x n] = clamp(A[m x k] * panel + panel bias). m <= MR, n <= NR; A rows at
  * a + r*lda for r < m (rows >= m are never read); C rows at c + r*ldc; only the m x n tile is
  * written. pb is one packed panel (NR bias values then [k][NR]). */
-typedef void (*oc_sgemm_ukernel_fn)(size_t k, const float *a, size_t lda, const float *pb,
-                                    float *c, size_t ldc, size_t m, size_t n, float lo, float hi);
+typedef void (*oc_sgemm_ukernel_fn)(size_t k, const float *a, size_t lda, const float *pb, float *c,
+                                    size_t ldc, size_t m, size_t n, float lo, float hi);
 /* One row: c[0..n) = clamp(a[0..k) * panel + bias), n <= NR. */
-typedef void (*oc_sgemv_fn)(size_t k, const float *a, const float *pb, float *c, size_t n,
-                            float lo, float hi);
+typedef void (*oc_sgemv_fn)(size_t k, const float *a, const float *pb, float *c, size_t n, float lo,
+                            float hi);
+/* Indirect forms ("implicit GEMM"): element (r, p) of A is rows[r][off[p]], so a convolution
+ * reads its input in place through a table of tap offsets instead of an im2col copy. */
+typedef void (*oc_sgemm_ukernel_ind_fn)(size_t k, const float *const *rows, const int32_t *off,
+                                        const float *pb, float *c, size_t ldc, size_t m, size_t n,
+                                        float lo, float hi);
+typedef void (*oc_sgemv_ind_fn)(size_t k, const float *row, const int32_t *off, const float *pb,
+                                float *c, size_t n, float lo, float hi);
+
+#define OC_SGEMM_MAX_MR 16
 
 typedef struct oc_sgemm_kernel {
     const char *name;
@@ -43,6 +54,8 @@ typedef struct oc_sgemm_kernel {
     int eff; /* relative throughput in percent, to trade padding waste against tile width */
     oc_sgemm_ukernel_fn gemm;
     oc_sgemv_fn gemv;
+    oc_sgemm_ukernel_ind_fn gemm_ind;
+    oc_sgemv_ind_fn gemv_ind;
 } oc_sgemm_kernel;
 
 /* The kernel of `isa` best suited to an n-column output. Never NULL (falls back to C). */
@@ -59,15 +72,25 @@ size_t oc_sgemm_packed_floats(const oc_sgemm_kernel *kr, size_t n, size_t k);
 void oc_sgemm_pack(const oc_sgemm_kernel *kr, size_t n, size_t k, const float *w, size_t sn,
                    size_t sk, const float *bias, float *dst);
 
-/* Supplies rows [m0, m0+m) (m <= MR) of A: returns a pointer to row m0 and sets *lda. It may
- * write them into scratch (MR*k floats) and return scratch. */
-typedef const float *(*oc_sgemm_a_fn)(const void *arg, size_t m0, size_t m, float *scratch,
-                                      size_t *lda);
+/* Rows [m0, m0+m) (m <= MR) of A as an A-provider hands them over: either plain rows
+ * (a + r*lda; off NULL), possibly written into the caller's scratch (MR*k floats, plus 16
+ * floats of slack a provider may overwrite), or indirect rows (off non-NULL, element (r, p) at
+ * rows[r][off[p]], r < m). */
+typedef struct oc_sgemm_a {
+    size_t panel; /* in: set by the driver, the panel index (m0 / MR) */
+    const float *a;
+    size_t lda;
+    const int32_t *off;
+    const float *rows[OC_SGEMM_MAX_MR];
+} oc_sgemm_a;
+
+typedef void (*oc_sgemm_a_fn)(const void *arg, size_t m0, size_t m, float *scratch,
+                              oc_sgemm_a *out);
 
 typedef struct oc_sgemm_plan {
     const oc_sgemm_kernel *kr;
     size_t m, n, k;
-    size_t mpanels, npanels;     /* ceil(m/MR), ceil(n/NR) */
+    size_t mpanels, npanels;       /* ceil(m/MR), ceil(n/NR) */
     size_t m_per_task, n_per_task; /* panels */
     size_t mtasks, ntasks_n, ntasks;
     size_t scratch_per_task; /* floats; 0 when A is read in place */
@@ -75,8 +98,8 @@ typedef struct oc_sgemm_plan {
 
 /* Chooses the task split. a_scratch: the A-provider needs scratch. max_tasks bounds the
  * number of tasks (and so of scratch slots); 0 = default. */
-void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, size_t n,
-                        size_t k, bool a_scratch, size_t max_tasks);
+void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k,
+                        bool a_scratch, size_t max_tasks);
 /* Total scratch floats run() needs (ntasks * scratch_per_task). */
 size_t oc_sgemm_plan_scratch(const oc_sgemm_plan *p);
 

@@ -1,7 +1,8 @@
 /* Float activations: RELU, RELU6, RELU_N1_TO_1, LOGISTIC, TANH, ELU, LEAKY_RELU, HARD_SWISH,
  * GELU, and PRELU (alpha broadcast against the input). Formulas and NaN behaviour follow
  * TFLite's reference kernels; the clamp-style ones, LOGISTIC and TANH have vector fast
- * paths (src/kernels/elementwise_avx2.c). Quantized activations come later. */
+ * paths (src/kernels/elementwise_avx2.c). Quantized (uint8/int8/int16) activations are in
+ * activation_q.c. */
 #include <math.h>
 #include <stdint.h>
 
@@ -108,13 +109,25 @@ static void act_range(void *arg, int64_t begin, int64_t end)
         act_ref(j->kind, j->in + begin, j->out + begin, end - begin, j->param);
 }
 
-static oc_status act_prepare(oc_ctx *ctx, oc_op *op)
+/* The quantized kernel family of a kind (activation_q.c). */
+static oc_qact_kind qkind(act_kind k)
+{
+    static const oc_qact_kind q[] = {OC_QACT_RELU,       OC_QACT_RELU6,    OC_QACT_RELU_N1_TO_1,
+                                     OC_QACT_LEAKY_RELU, OC_QACT_HARD_SWISH, OC_QACT_LOGISTIC,
+                                     OC_QACT_TANH,       OC_QACT_ELU,      OC_QACT_GELU};
+    return q[k];
+}
+
+static oc_status act_prepare(oc_ctx *ctx, oc_op *op, act_kind k, float param)
 {
     OC_TRY(oc_check_io(ctx, op, 1, 1, 1));
     oc_tensor *a = oc_in(ctx, op, 0), *o = oc_out(ctx, op, 0);
+    if (oc_is_qtype(a->dtype)) {
+        OC_TRY(oc_qact_prepare(ctx, op, qkind(k), param));
+        return oc_set_shape(ctx, op, o, &a->shape);
+    }
     if (a->dtype != OC_F32)
-        return oc_op_fail(ctx, op, "unsupported input type %s (float32 only for now)",
-                          oc_dtype_name(a->dtype));
+        return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(a->dtype));
     OC_TRY(oc_check_dtype(ctx, op, o, OC_F32));
     return oc_set_shape(ctx, op, o, &a->shape);
 }
@@ -122,6 +135,10 @@ static oc_status act_prepare(oc_ctx *ctx, oc_op *op)
 static oc_status act_eval(oc_ctx *ctx, oc_op *op, act_kind k, float param)
 {
     const oc_tensor *a = oc_in(ctx, op, 0);
+    if (oc_is_qtype(a->dtype)) {
+        oc_qact_eval(ctx, op);
+        return OC_OK;
+    }
     act_job j = {k, a->data, oc_out(ctx, op, 0)->data, param, NULL};
     if (fast_op(k) >= 0) j.fast = oc_ew_unary_f32_pick(ctx->cpu);
     oc_ew_parallel(ctx->pool, oc_tensor_count(a), act_range, &j);
@@ -141,11 +158,15 @@ static float gelu_approx(const oc_op *op)
 }
 
 #define ACT_OP(NAME, KIND, PARSE, PARAM)                                                           \
+    static oc_status prepare_##NAME(oc_ctx *ctx, oc_op *op)                                        \
+    {                                                                                              \
+        return act_prepare(ctx, op, KIND, PARAM);                                                  \
+    }                                                                                              \
     static oc_status eval_##NAME(oc_ctx *ctx, oc_op *op)                                           \
     {                                                                                              \
         return act_eval(ctx, op, KIND, PARAM);                                                     \
     }                                                                                              \
-    const oc_op_def oc_op_##NAME = {#NAME, 0, PARSE, act_prepare, eval_##NAME, NULL};
+    const oc_op_def oc_op_##NAME = {#NAME, 0, PARSE, prepare_##NAME, eval_##NAME, oc_ew_release};
 
 static oc_status parse_leaky_relu(oc_op *op, oc_mem *mem, oc_err *err)
 {
@@ -195,11 +216,14 @@ static oc_status prelu_prepare(oc_ctx *ctx, oc_op *op)
 {
     OC_TRY(oc_check_io(ctx, op, 2, 2, 1));
     oc_tensor *x = oc_in(ctx, op, 0), *al = oc_in(ctx, op, 1), *o = oc_out(ctx, op, 0);
-    if (x->dtype != OC_F32)
-        return oc_op_fail(ctx, op, "unsupported input type %s (float32 only for now)",
-                          oc_dtype_name(x->dtype));
-    OC_TRY(oc_check_dtype(ctx, op, al, OC_F32));
-    OC_TRY(oc_check_dtype(ctx, op, o, OC_F32));
+    if (oc_is_qtype(x->dtype)) {
+        OC_TRY(oc_qprelu_prepare(ctx, op));
+    } else if (x->dtype != OC_F32) {
+        return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(x->dtype));
+    } else {
+        OC_TRY(oc_check_dtype(ctx, op, al, OC_F32));
+        OC_TRY(oc_check_dtype(ctx, op, o, OC_F32));
+    }
     oc_shape s;
     OC_TRY(oc_broadcast_shape(ctx, op, &x->shape, &al->shape, &s));
     return oc_set_shape(ctx, op, o, &s);
@@ -208,6 +232,10 @@ static oc_status prelu_prepare(oc_ctx *ctx, oc_op *op)
 static oc_status prelu_eval(oc_ctx *ctx, oc_op *op)
 {
     oc_tensor *x = oc_in(ctx, op, 0), *al = oc_in(ctx, op, 1), *o = oc_out(ctx, op, 0);
+    if (oc_is_qtype(x->dtype)) {
+        oc_qprelu_eval(ctx, op);
+        return OC_OK;
+    }
     oc_bcast bc;
     const oc_shape *ins[2] = {&x->shape, &al->shape};
     oc_bcast_init(&bc, &o->shape, ins, 2);
@@ -216,4 +244,4 @@ static oc_status prelu_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_PRELU = {"PRELU", 0, NULL, prelu_prepare, prelu_eval, NULL};
+const oc_op_def oc_op_PRELU = {"PRELU", 0, NULL, prelu_prepare, prelu_eval, oc_ew_release};

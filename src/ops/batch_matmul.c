@@ -17,9 +17,9 @@ typedef struct bmm_state {
     bool packed_at_prepare;
     const void *rhs_data;
     size_t m, n, k, nbatch, rhs_batches;
-    int32_t brank;                /* batch rank of the output */
-    int32_t bdims[OC_MAX_RANK];   /* output batch dims */
-    size_t lstride[OC_MAX_RANK];  /* lhs batch stride per output batch dim (0: broadcast) */
+    int32_t brank;               /* batch rank of the output */
+    int32_t bdims[OC_MAX_RANK];  /* output batch dims */
+    size_t lstride[OC_MAX_RANK]; /* lhs batch stride per output batch dim (0: broadcast) */
     size_t rstride[OC_MAX_RANK];
     bool adj_x, adj_y;
 } bmm_state;
@@ -41,7 +41,8 @@ static bool fx_read(const uint8_t *b, size_t size, size_t pos, size_t w, uint64_
 {
     if ((w != 1 && w != 2 && w != 4 && w != 8) || pos > size || size - pos < w) return false;
     uint64_t x = 0;
-    for (size_t i = 0; i < w; i++) x |= (uint64_t)b[pos + i] << (8 * i);
+    for (size_t i = 0; i < w; i++)
+        x |= (uint64_t)b[pos + i] << (8 * i);
     *v = x;
     return true;
 }
@@ -193,16 +194,17 @@ typedef struct lhs_t_arg {
 } lhs_t_arg;
 
 /* Rows of op(lhs) = lhs^T: row i is column i of the stored [K][M] matrix. */
-static const float *lhs_transposed(const void *vp, size_t m0, size_t m, float *scratch,
-                                   size_t *lda)
+static void lhs_transposed(const void *vp, size_t m0, size_t m, float *scratch, oc_sgemm_a *out)
 {
     const lhs_t_arg *t = vp;
-    *lda = t->k;
     for (size_t kk = 0; kk < t->k; kk++) {
         const float *src = t->a + kk * t->m + m0;
-        for (size_t r = 0; r < m; r++) scratch[r * t->k + kk] = src[r];
+        for (size_t r = 0; r < m; r++)
+            scratch[r * t->k + kk] = src[r];
     }
-    return scratch;
+    out->a = scratch;
+    out->lda = t->k;
+    out->off = NULL;
 }
 
 static oc_status bmm_eval(oc_ctx *ctx, oc_op *op)
@@ -239,7 +241,7 @@ static oc_status bmm_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_BATCH_MATMUL = {"BATCH_MATMUL", 0, bmm_parse, bmm_prepare, bmm_eval,
-                                      bmm_release};
-const oc_op_def oc_op_BatchMatMulV2 = {"BatchMatMulV2", 0, bmmv2_parse, bmm_prepare, bmm_eval,
-                                       bmm_release};
+const oc_op_def oc_op_BATCH_MATMUL = {"BATCH_MATMUL", 0,        bmm_parse,
+                                      bmm_prepare,    bmm_eval, bmm_release};
+const oc_op_def oc_op_BatchMatMulV2 = {"BatchMatMulV2", 0,        bmmv2_parse,
+                                       bmm_prepare,     bmm_eval, bmm_release};

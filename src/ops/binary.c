@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "core/mem.h"
 #include "kernels/elementwise.h"
@@ -54,6 +55,78 @@ bool oc_same_qparams(const oc_tensor *a, const oc_tensor *b)
         if (a->q.scale[i] != b->q.scale[i] || a->q.zero_point[i] != b->q.zero_point[i])
             return false;
     return true;
+}
+
+bool oc_is_qtype(oc_dtype t)
+{
+    return t == OC_U8 || t == OC_I8 || t == OC_I16;
+}
+
+void oc_qtype_range(oc_dtype t, int32_t *lo, int32_t *hi)
+{
+    *lo = t == OC_U8 ? 0 : t == OC_I8 ? INT8_MIN : INT16_MIN;
+    *hi = t == OC_U8 ? UINT8_MAX : t == OC_I8 ? INT8_MAX : INT16_MAX;
+}
+
+oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale,
+                      int32_t *zp)
+{
+    const char *name = t->name ? t->name : "?";
+    if (t->q.count != 1 || !t->q.scale || !t->q.zero_point)
+        return oc_op_fail(ctx, op, "%s tensor '%s' needs per-tensor quantization (has %d scales)",
+                          oc_dtype_name(t->dtype), name, t->q.count);
+    float s = t->q.scale[0];
+    int64_t z = t->q.zero_point[0];
+    int32_t lo, hi;
+    oc_qtype_range(t->dtype, &lo, &hi);
+    if (!(s > 0.f) || !isfinite(s))
+        return oc_op_fail(ctx, op, "tensor '%s' has invalid scale %g", name, (double)s);
+    if (z < lo || z > hi)
+        return oc_op_fail(ctx, op, "tensor '%s' zero point %lld is outside the %s range", name,
+                          (long long)z, oc_dtype_name(t->dtype));
+    *scale = s;
+    *zp = (int32_t)z;
+    return OC_OK;
+}
+
+oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale,
+                         int32_t zp, int32_t *lo, int32_t *hi)
+{
+    int32_t tmin, tmax;
+    oc_qtype_range(t, &tmin, &tmax);
+    /* zero_point + round(f / scale) in float, as TFLite (saturated: tiny scales) */
+#define QUANT(f) ((int64_t)zp + (int64_t)fmaxf(fminf(roundf((f) / scale), 1e12f), -1e12f))
+    int64_t l = tmin, h = tmax;
+    switch (act) {
+    case OC_ACT_NONE: break;
+    case OC_ACT_RELU: l = QUANT(0.f); break;
+    case OC_ACT_RELU6:
+        l = QUANT(0.f);
+        h = QUANT(6.f);
+        break;
+    case OC_ACT_RELU_N1_TO_1:
+        l = QUANT(-1.f);
+        h = QUANT(1.f);
+        break;
+    default: return oc_op_fail(ctx, op, "unsupported fused activation %d", act);
+    }
+#undef QUANT
+    *lo = (int32_t)(l > tmin ? l : tmin);
+    *hi = (int32_t)(h < tmax ? h : tmax);
+    return OC_OK;
+}
+
+void *oc_ew_state(oc_op *op, size_t n)
+{
+    free(op->state);
+    op->state = calloc(1, n);
+    return op->state;
+}
+
+void oc_ew_release(oc_op *op)
+{
+    free(op->state);
+    op->state = NULL;
 }
 
 /* ---- kernels ----------------------------------------------------------------------------- */
@@ -254,10 +327,29 @@ static oc_status clamp_range(oc_ctx *ctx, const oc_op *op, bin_kind k, oc_dtype 
     return oc_act_range_int(ctx, op, act, INT64_MIN, INT64_MAX, &c->ilo, &c->ihi);
 }
 
+/* The quantized kernel family of a kind, or -1 (MAXIMUM/MINIMUM compare raw values). */
+static int qbin_kind(bin_kind k)
+{
+    switch (k) {
+    case K_ADD: return OC_QBIN_ADD;
+    case K_SUB: return OC_QBIN_SUB;
+    case K_MUL: return OC_QBIN_MUL;
+    case K_DIV: return OC_QBIN_DIV;
+    case K_SQDIFF: return OC_QBIN_SQDIFF;
+    default: return -1;
+    }
+}
+
 static oc_status bin_prepare(oc_ctx *ctx, oc_op *op, bin_kind k)
 {
     OC_TRY(oc_check_io(ctx, op, 2, 2, 1));
     oc_tensor *a = oc_in(ctx, op, 0), *b = oc_in(ctx, op, 1), *o = oc_out(ctx, op, 0);
+    if (oc_is_qtype(a->dtype) && qbin_kind(k) >= 0) {
+        OC_TRY(oc_qbin_prepare(ctx, op, (oc_qbin_kind)qbin_kind(k), op_act(op)));
+        oc_shape s;
+        OC_TRY(oc_broadcast_shape(ctx, op, &a->shape, &b->shape, &s));
+        return oc_set_shape(ctx, op, o, &s);
+    }
     if (a->dtype != b->dtype)
         return oc_op_fail(ctx, op, "input types differ: %s and %s", oc_dtype_name(a->dtype),
                           oc_dtype_name(b->dtype));
@@ -308,6 +400,10 @@ static oc_status check_int_exponents(oc_ctx *ctx, const oc_op *op, const oc_tens
 static oc_status bin_eval(oc_ctx *ctx, oc_op *op, bin_kind k)
 {
     oc_tensor *a = oc_in(ctx, op, 0), *b = oc_in(ctx, op, 1), *o = oc_out(ctx, op, 0);
+    if (oc_is_qtype(a->dtype) && qbin_kind(k) >= 0) {
+        oc_qbin_eval(ctx, op);
+        return OC_OK;
+    }
     bin_job j = {.kern = pick_kernel(k, a->dtype), .fop = OC_EWF_ADD};
     OC_TRY(clamp_range(ctx, op, k, a->dtype, &j.c));
     if (k == K_POW && a->dtype != OC_F32) OC_TRY(check_int_exponents(ctx, op, b));
@@ -330,7 +426,9 @@ static oc_status parse_act(oc_op *op, oc_mem *mem, oc_err *err, int32_t type)
     if (!p) return OC_NOMEMF(err);
     oc_fbt t = oc_ew_options(op, type);
     p->act = oc_fbt_i8(&t, 0, OC_ACT_NONE);
-    p->pot_scale_int16 = oc_fbt_bool(&t, 1, true);
+    /* TFLite leaves the flag false when the options table is absent, true (the schema
+     * default) when the table omits it */
+    p->pot_scale_int16 = oc_fbt_is_present(&t) && oc_fbt_bool(&t, 1, true);
     op->params = p;
     return OC_OK;
 }
@@ -361,7 +459,7 @@ static oc_status parse_div(oc_op *op, oc_mem *mem, oc_err *err)
     {                                                                                              \
         return bin_eval(ctx, op, KIND);                                                            \
     }                                                                                              \
-    const oc_op_def oc_op_##NAME = {#NAME, 0, PARSE, prepare_##NAME, eval_##NAME, NULL};
+    const oc_op_def oc_op_##NAME = {#NAME, 0, PARSE, prepare_##NAME, eval_##NAME, oc_ew_release};
 
 BIN_OP(ADD, K_ADD, parse_add)
 BIN_OP(SUB, K_SUB, parse_sub)

@@ -47,4 +47,61 @@ oc_status oc_act_range_int(oc_ctx *ctx, const oc_op *op, int act, int64_t tmin, 
  * order like real values. */
 bool oc_same_qparams(const oc_tensor *a, const oc_tensor *b);
 
+/* ---- quantized elementwise helpers (binary.c) -------------------------------------------- */
+
+/* uint8, int8 or int16: the quantized activation types. */
+bool oc_is_qtype(oc_dtype t);
+/* [lo, hi] of a quantized type. */
+void oc_qtype_range(oc_dtype t, int32_t *lo, int32_t *hi);
+/* The per-tensor scale and zero point of t. Fails unless t carries exactly one finite scale
+ * > 0 and a zero point inside t's type range (t->dtype must be a quantized type). */
+oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale,
+                      int32_t *zp);
+/* TFLite CalculateActivationRangeQuantized: a fused activation's clamp in the quantized domain
+ * of out (scale, zp), within out's type range. Fails for TANH / SIGN_BIT. */
+oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale,
+                         int32_t zp, int32_t *lo, int32_t *hi);
+/* Replaces op->state by a zeroed block of n bytes (prepare may run more than once); NULL when
+ * out of memory. Freed by oc_ew_release. */
+void *oc_ew_state(oc_op *op, size_t n);
+void oc_ew_release(oc_op *op);
+
+/* ---- quantized ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE (binary_q.c) ----------------------- */
+
+typedef enum oc_qbin_kind {
+    OC_QBIN_ADD,
+    OC_QBIN_SUB,
+    OC_QBIN_MUL,
+    OC_QBIN_DIV,
+    OC_QBIN_SQDIFF,
+} oc_qbin_kind;
+
+/* Validates dtypes and quantization of inputs 0, 1 and output 0 (any of uint8/int8/int16)
+ * and precomputes TFLite's multipliers into op->state. act: fused activation (OC_ACT_*). */
+oc_status oc_qbin_prepare(oc_ctx *ctx, oc_op *op, oc_qbin_kind k, int act);
+/* Runs the op prepared by oc_qbin_prepare (output shape already set). */
+void oc_qbin_eval(oc_ctx *ctx, oc_op *op);
+
+/* ---- quantized activations (activation_q.c) ---------------------------------------------- */
+
+typedef enum oc_qact_kind {
+    OC_QACT_RELU,
+    OC_QACT_RELU6,
+    OC_QACT_RELU_N1_TO_1,
+    OC_QACT_LEAKY_RELU, /* param: alpha */
+    OC_QACT_HARD_SWISH,
+    OC_QACT_LOGISTIC,
+    OC_QACT_TANH,
+    OC_QACT_ELU,
+    OC_QACT_GELU, /* param: 1 = tanh approximation */
+} oc_qact_kind;
+
+/* Validates input 0 / output 0 (uint8/int8/int16 as TFLite supports per kind) and precomputes
+ * op->state; the caller sets the output shape. */
+oc_status oc_qact_prepare(oc_ctx *ctx, oc_op *op, oc_qact_kind k, float param);
+void oc_qact_eval(oc_ctx *ctx, oc_op *op);
+/* PRELU on uint8/int8: input 0, alpha input 1 (broadcast), output 0. */
+oc_status oc_qprelu_prepare(oc_ctx *ctx, oc_op *op);
+void oc_qprelu_eval(oc_ctx *ctx, oc_op *op);
+
 #endif

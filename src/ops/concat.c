@@ -1,7 +1,8 @@
 /* CONCATENATION along one axis: for each outer index, each input contributes one contiguous
  * run, so the op is a sequence of memcpys. A float fused activation is applied in place; uint8
  * and int8 inputs whose quantization differs from the output's are requantized as TFLite's
- * ConcatenationWithScaling does (float scale and bias, round half away from zero). */
+ * ConcatenationWithScaling does (float scale and bias, round half away from zero). int16
+ * inputs must share the output's quantization (TFLite copies them unscaled). */
 #include <math.h>
 #include <string.h>
 
@@ -66,6 +67,11 @@ static oc_status concat_prepare(oc_ctx *ctx, oc_op *op)
         }
         if (needs_rescale(t, out) && (t->q.count != 1 || out->q.count != 1))
             return oc_op_fail(ctx, op, "per-channel quantized inputs need equal parameters");
+        if (t->dtype == OC_I16 && (t->q.count > 0 || out->q.count > 0) &&
+            (t->q.count != out->q.count || t->q.scale[0] != out->q.scale[0] ||
+             t->q.zero_point[0] != out->q.zero_point[0]))
+            return oc_op_fail(ctx, op, "int16 input %d must have the output's scale and zero point",
+                              i);
         sum += t->shape.dims[axis];
     }
     if (sum > INT32_MAX) return oc_op_fail(ctx, op, "output dimension too large");

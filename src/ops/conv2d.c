@@ -34,6 +34,7 @@ static void conv_release(oc_op *op)
 {
     conv_state *s = op->state;
     if (!s) return;
+    oc_conv_plan_free(&s->plan);
     oc_aligned_free(s->packed);
     oc_aligned_free(s->scratch);
     free(s);
@@ -57,20 +58,29 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
     const int32_t *id = in->shape.dims, *wd = w->shape.dims;
     if (wd[3] != id[3]) {
         if (wd[3] > 0 && id[3] % wd[3] == 0)
-            return oc_op_fail(ctx, op, "grouped convolution (%d input channels, filter depth %d) "
-                                       "is not supported", id[3], wd[3]);
+            return oc_op_fail(ctx, op,
+                              "grouped convolution (%d input channels, filter depth %d) "
+                              "is not supported",
+                              id[3], wd[3]);
         return oc_op_fail(ctx, op, "filter depth %d does not match %d input channels", wd[3],
                           id[3]);
     }
-    if (wd[0] <= 0 || wd[1] <= 0 || wd[2] <= 0)
-        return oc_op_fail(ctx, op, "empty filter");
+    if (wd[0] <= 0 || wd[1] <= 0 || wd[2] <= 0) return oc_op_fail(ctx, op, "empty filter");
     OC_TRY(oc_conv_check_bias(ctx, op, b, wd[0]));
     float lo, hi;
     OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
 
-    oc_conv_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oc = wd[0],
-                      .kh = wd[1], .kw = wd[2], .sh = p->stride_h, .sw = p->stride_w,
-                      .dh = p->dilation_h, .dw = p->dilation_w};
+    oc_conv_geom g = {.n = id[0],
+                      .ih = id[1],
+                      .iw = id[2],
+                      .ic = id[3],
+                      .oc = wd[0],
+                      .kh = wd[1],
+                      .kw = wd[2],
+                      .sh = p->stride_h,
+                      .sw = p->stride_w,
+                      .dh = p->dilation_h,
+                      .dw = p->dilation_w};
     g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, g.dh);
     g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, g.dw);
     if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
@@ -86,6 +96,8 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
         op->state = s;
     }
     oc_conv_plan old = s->plan;
+    old.off = NULL; /* freed below; only geometry and kernel are compared */
+    oc_conv_plan_free(&s->plan);
     if (!oc_conv_plan_init(&s->plan, &g, oc_conv_isa(ctx), 0))
         return oc_op_fail(ctx, op, "convolution too large");
     size_t np = oc_conv_packed_floats(&s->plan);

@@ -65,9 +65,18 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
     float lo, hi;
     OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
 
-    oc_dw_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oc = wd[3],
-                    .kh = wd[1], .kw = wd[2], .sh = p->stride_h, .sw = p->stride_w,
-                    .dh = p->dilation_h, .dw = p->dilation_w, .dm = wd[3] / id[3]};
+    oc_dw_geom g = {.n = id[0],
+                    .ih = id[1],
+                    .iw = id[2],
+                    .ic = id[3],
+                    .oc = wd[3],
+                    .kh = wd[1],
+                    .kw = wd[2],
+                    .sh = p->stride_h,
+                    .sw = p->stride_w,
+                    .dh = p->dilation_h,
+                    .dw = p->dilation_w,
+                    .dm = wd[3] / id[3]};
     g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, g.dh);
     g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, g.dw);
     if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
@@ -112,5 +121,5 @@ static oc_status dw_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_DEPTHWISE_CONV_2D = {"DEPTHWISE_CONV_2D", 0, dw_parse, dw_prepare, dw_eval,
-                                           dw_release};
+const oc_op_def oc_op_DEPTHWISE_CONV_2D = {"DEPTHWISE_CONV_2D", 0,       dw_parse,
+                                           dw_prepare,          dw_eval, dw_release};

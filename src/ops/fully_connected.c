@@ -97,7 +97,8 @@ static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
     s->packed_at_prepare = false;
     OC_TRY(oc_conv_buf(ctx, &s->packed, &s->packed_cap, np));
     if (w->is_const && (!b || b->is_const) && w->data && (!b || b->data)) {
-        if (!same) oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
+        if (!same)
+            oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
         s->packed_at_prepare = true;
         s->w_data = w->data;
         s->b_data = b ? b->data : NULL;
@@ -113,11 +114,16 @@ static oc_status fc_eval(oc_ctx *ctx, oc_op *op)
     if (oc_tensor_count(out) == 0) return OC_OK;
     if (!s->packed_at_prepare)
         oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
-    oc_sgemm_args args = {.a = in->data, .lda = s->k, .packed = s->packed, .c = out->data,
-                          .ldc = s->n, .lo = s->lo, .hi = s->hi};
+    oc_sgemm_args args = {.a = in->data,
+                          .lda = s->k,
+                          .packed = s->packed,
+                          .c = out->data,
+                          .ldc = s->n,
+                          .lo = s->lo,
+                          .hi = s->hi};
     oc_sgemm_run(&s->plan, &args, ctx->pool);
     return OC_OK;
 }
 
-const oc_op_def oc_op_FULLY_CONNECTED = {"FULLY_CONNECTED", 0, fc_parse, fc_prepare, fc_eval,
-                                         fc_release};
+const oc_op_def oc_op_FULLY_CONNECTED = {"FULLY_CONNECTED", 0,       fc_parse,
+                                         fc_prepare,        fc_eval, fc_release};

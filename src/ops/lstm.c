@@ -6,12 +6,14 @@
  * where act_i/f/o is the sigmoid and act_g / act(c) the fused activation. With layer norm the
  * pre-activation (bias excluded) is normalized to zero mean / unit variance per row, scaled by
  * the coefficients, then biased. Inputs 18/19 are the variable state tensors: read at the start
- * of a run and left holding the final state (persisting across runs, as in TFLite). */
+ * of a run and left holding the final state (persisting across runs, as in TFLite).
+ * The int8 (8x8->16) integer LSTM is in lstm_quant.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
+#include "ops/lstm_quant.h"
 #include "ops/misc_params.h"
 #include "ops/op.h"
 
@@ -48,6 +50,7 @@ typedef struct {
     float *gates;  /* 4 * n_batch * n_cell: i, f, g, o */
     float *hidden; /* n_batch * n_cell: o . act(c) */
     int64_t cap;   /* floats allocated in gates + hidden */
+    oc_lstm_q *q;  /* int8 LSTM, else NULL */
 } lstm_state;
 
 static oc_status lstm_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -68,7 +71,10 @@ static oc_status lstm_parse(oc_op *op, oc_mem *mem, oc_err *err)
 static void lstm_release(oc_op *op)
 {
     lstm_state *s = op->state;
-    if (s) free(s->gates);
+    if (s) {
+        free(s->gates);
+        oc_lstm_q_free(s->q);
+    }
     free(s);
     op->state = NULL;
 }
@@ -117,6 +123,21 @@ static oc_status check_tensor(oc_ctx *ctx, const oc_op *op, int i, bool required
     return OC_OK;
 }
 
+static oc_status prepare_int8(oc_ctx *ctx, oc_op *op, const oc_lstm_params *p)
+{
+    lstm_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    OC_TRY(oc_lstm_q_prepare(ctx, op, p, &s->q));
+    oc_tensor *x = oc_in(ctx, op, IN_X);
+    oc_shape os = x->shape;
+    os.dims[2] = (int32_t)oc_in(ctx, op, IN_RO)->shape.dims[1];
+    return oc_set_shape(ctx, op, oc_out(ctx, op, 0), &os);
+}
+
 static oc_status lstm_prepare(oc_ctx *ctx, oc_op *op)
 {
     if (op->ninputs < 20 || op->ninputs > 24)
@@ -137,6 +158,7 @@ static oc_status lstm_prepare(oc_ctx *ctx, oc_op *op)
     oc_tensor *x = oc_in(ctx, op, IN_X), *wo = oc_in(ctx, op, IN_WO), *ro = oc_in(ctx, op, IN_RO);
     oc_tensor *out = oc_out(ctx, op, 0);
     if (!x || !wo || !ro) return oc_op_fail(ctx, op, "input and output weights are required");
+    if (x->dtype == OC_I8) return prepare_int8(ctx, op, p);
     if (x->dtype != OC_F32 || wo->dtype != OC_F32)
         return oc_op_fail(ctx, op, "only float32 LSTM is supported (input %s, weights %s)",
                           oc_dtype_name(x->dtype), oc_dtype_name(wo->dtype));
@@ -219,6 +241,8 @@ static oc_status lstm_prepare(oc_ctx *ctx, oc_op *op)
         if (!s) return OC_NOMEMF(ctx->err);
         op->state = s;
     }
+    oc_lstm_q_free(s->q); /* float from now on */
+    s->q = NULL;
     size_t need;
     if (!oc_mul_size((size_t)n_batch, (size_t)n_cell, &need) || !oc_mul_size(need, 5, &need))
         return oc_op_fail(ctx, op, "sizes overflow");
@@ -314,6 +338,10 @@ static oc_status lstm_eval(oc_ctx *ctx, oc_op *op)
     static const oc_lstm_params defaults = {OC_ACT_NONE, 0, 0, false, false, false};
     const oc_lstm_params *p = op->params ? op->params : &defaults;
     const lstm_state *s = op->state;
+    if (s->q) {
+        oc_lstm_q_eval(ctx, op, p, s->q);
+        return OC_OK;
+    }
     const float *x = oc_in(ctx, op, IN_X)->data;
     float *out = oc_out(ctx, op, 0)->data;
     float *h = oc_in(ctx, op, IN_H)->data, *c = oc_in(ctx, op, IN_C)->data;

@@ -1,4 +1,4 @@
-/* Parsed options of the reduction, normalization, softmax, resize, arg/top-k and LSTM ops.
+/* Parsed options of the reduction, normalization, softmax, resize, arg/top-k, LSTM and SVDF ops.
  * Filled by each op's parse from its builtin options table (schema defaults when absent);
  * tests set them directly. */
 #ifndef OC_OPS_MISC_PARAMS_H
@@ -52,5 +52,12 @@ typedef struct oc_lstm_params {
     bool asymmetric_quantize_inputs;
     bool diagonal_recurrent_tensors;
 } oc_lstm_params;
+
+/* SVDF (SVDFOptions). */
+typedef struct oc_svdf_params {
+    int32_t rank;
+    int32_t activation;
+    bool asymmetric_quantize_inputs;
+} oc_svdf_params;
 
 #endif

@@ -77,8 +77,27 @@ typedef struct pad_job {
     size_t es;
     unsigned char value[8];
     int mode; /* -1 = constant, else OC_MIRROR_* */
+    bool inner_only; /* constant padding of the innermost dim only: output row r = input row r */
     int64_t per_task;
 } pad_job;
+
+/* Channel padding of NHWC tensors (MediaPipe's residual blocks): short rows, so plain loops
+ * instead of per-row index arithmetic and memcpy calls. */
+static void pad_inner_rows_32(const pad_job *j, int64_t r0, int64_t r1)
+{
+    const pad_plan *pl = j->pl;
+    const int last = pl->rank - 1;
+    const int64_t b = pl->before[last], n = pl->in_row, a = pl->after[last];
+    uint32_t v;
+    memcpy(&v, j->value, 4);
+    for (int64_t r = r0; r < r1; r++) {
+        uint32_t *o = (uint32_t *)j->out + r * pl->out_row;
+        const uint32_t *i = (const uint32_t *)j->in + r * n;
+        for (int64_t k = 0; k < b; k++) o[k] = v;
+        for (int64_t k = 0; k < n; k++) o[b + k] = i[k];
+        for (int64_t k = 0; k < a; k++) o[b + n + k] = v;
+    }
+}
 
 /* Input row of output row `row`, or -1 when the row lies in constant padding. For mirror
  * padding every output row has a source. */
@@ -125,6 +144,10 @@ static void pad_task(void *arg, size_t task)
     const int last = pl->rank - 1;
     int64_t r0 = (int64_t)task * j->per_task;
     int64_t r1 = r0 + j->per_task < pl->rows ? r0 + j->per_task : pl->rows;
+    if (j->inner_only && es == 4) {
+        pad_inner_rows_32(j, r0, r1);
+        return;
+    }
     for (int64_t r = r0; r < r1; r++) {
         char *o = j->out + (size_t)(r * pl->out_row) * es;
         int64_t src = source_row(j, r);
@@ -159,6 +182,9 @@ static oc_status run_pad(oc_ctx *ctx, oc_op *op, int mode, const void *value)
         memcpy(out->data, in->data, j.es);
         return OC_OK;
     }
+    j.inner_only = mode < 0;
+    for (int i = 0; i + 1 < pl.rank; i++)
+        if (pl.before[i] || pl.after[i]) j.inner_only = false;
     int64_t tasks = oc_tensor_count(out) / (1 << 15) + 1;
     if (tasks > pl.rows) tasks = pl.rows;
     j.per_task = (pl.rows + tasks - 1) / tasks;

@@ -46,8 +46,14 @@ static oc_status pool_prepare(oc_ctx *ctx, oc_op *op)
     float lo, hi;
     OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
     const int32_t *id = in->shape.dims;
-    oc_pool_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .c = id[3], .kh = p->filter_h,
-                      .kw = p->filter_w, .sh = p->stride_h, .sw = p->stride_w};
+    oc_pool_geom g = {.n = id[0],
+                      .ih = id[1],
+                      .iw = id[2],
+                      .c = id[3],
+                      .kh = p->filter_h,
+                      .kw = p->filter_w,
+                      .sh = p->stride_h,
+                      .sw = p->stride_w};
     g.oh = oc_conv_out_size(p->padding, g.ih, g.kh, g.sh, 1);
     g.ow = oc_conv_out_size(p->padding, g.iw, g.kw, g.sw, 1);
     if (g.oh < 0 || g.ow < 0) return oc_op_fail(ctx, op, "invalid output size");
@@ -87,7 +93,7 @@ static oc_status max_eval(oc_ctx *ctx, oc_op *op)
     return eval_kind(ctx, op, OC_POOL_MAX);
 }
 
-const oc_op_def oc_op_AVERAGE_POOL_2D = {"AVERAGE_POOL_2D", 0, pool_parse, pool_prepare, avg_eval,
-                                         pool_release};
-const oc_op_def oc_op_MAX_POOL_2D = {"MAX_POOL_2D", 0, pool_parse, pool_prepare, max_eval,
-                                     pool_release};
+const oc_op_def oc_op_AVERAGE_POOL_2D = {"AVERAGE_POOL_2D", 0,        pool_parse,
+                                         pool_prepare,      avg_eval, pool_release};
+const oc_op_def oc_op_MAX_POOL_2D = {"MAX_POOL_2D", 0,        pool_parse,
+                                     pool_prepare,  max_eval, pool_release};

@@ -4,16 +4,22 @@
  * the last axis) runs a vectorized kernel that streams contiguous rows; large inputs split the
  * reduced rows into fixed chunks folded in parallel into partial results, then combined in
  * chunk order (the split never depends on the thread count). Other layouts use a generic
- * odometer. */
+ * odometer. Quantized MEAN / SUM (uint8, int8, int16) sum raw values in int64 and requantize
+ * as TFLite (see the quantized section below); REDUCE_MAX / MIN pass values through. */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fixedpoint.h"
 #include "core/mem.h"
 #include "ops/misc_params.h"
 #include "ops/op.h"
 
 typedef enum { R_MEAN, R_SUM, R_PROD, R_MAX, R_MIN } rkind;
+
+/* Requantization of a quantized MEAN / SUM (see quant_finish). */
+typedef enum { Q_NONE, Q_MEAN_XNN, Q_MEAN_SAME, Q_MEAN_F, Q_SUM_F, Q_SUM_WRAP } qmode;
 
 /* Collapsed layout computed by prepare. */
 typedef struct {
@@ -23,6 +29,11 @@ typedef struct {
     int64_t nreduced; /* elements folded into each output (product of reduced dims) */
     void *part;       /* partial results of chunked reductions */
     size_t part_cap;
+    qmode qm;
+    float qscale, qbias;
+    int32_t zin, zout;
+    int64_t *acc; /* quantized sums, one per output */
+    size_t acc_cap;
 } reduce_state;
 
 static oc_status reduce_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -37,7 +48,10 @@ static oc_status reduce_parse(oc_op *op, oc_mem *mem, oc_err *err)
 static void reduce_release(oc_op *op)
 {
     reduce_state *s = op->state;
-    if (s) free(s->part);
+    if (s) {
+        free(s->part);
+        free(s->acc);
+    }
     free(s);
     op->state = NULL;
 }
@@ -49,9 +63,61 @@ static bool dtype_ok(rkind k, oc_dtype t)
     case OC_I32:
     case OC_I64: return true;
     case OC_U8:
-    case OC_I8: return k == R_MAX || k == R_MIN; /* order-preserving, no arithmetic */
+    case OC_I8:
+    case OC_I16: return k != R_PROD; /* MEAN / SUM requantize, MAX / MIN pass through */
     default: return false;
     }
+}
+
+static bool is_quant(oc_dtype t)
+{
+    return t == OC_U8 || t == OC_I8 || t == OC_I16;
+}
+
+/* Requantization of a quantized MEAN / SUM, matching what the reference runtimes compute
+ * (checked bit-exact against tfjs-tflite on single-op models):
+ *  - MEAN of a 4-D uint8 / int8 tensor over exactly H and W (axes {1, 2}): the XNNPACK delegate
+ *    takes it: q = lrintf((sum - zp_in * n) * (s_in / (s_out * n))) + zp_out (float math,
+ *    round half to even), whatever keep_dims;
+ *  - other MEANs with equal input / output quantization: TFLite's plain integer mean,
+ *    q = sum / n truncated toward zero;
+ *  - other MEANs: TFLite's QuantizedMeanOrSum: q = roundf((float)sum / n * r - zp_in * r) +
+ *    zp_out, r = s_in / s_out in float, clamped;
+ *  - SUM with different quantization (uint8 / int8 only, TFLite fails on int16):
+ *    q = roundf(sum * r - zp_in * r * n) + zp_out, converted to the element type without
+ *    clamping (TFLite wraps);
+ *  - SUM with equal quantization: TFLite sums raw values in the element type (wrapping). */
+static oc_status prepare_quant(oc_ctx *ctx, oc_op *op, rkind kind, bool hw, const oc_tensor *in,
+                               const oc_tensor *out, reduce_state *s)
+{
+    s->qm = Q_NONE;
+    if (kind != R_MEAN && kind != R_SUM) return OC_OK;
+    if (in->q.count != 1 || out->q.count != 1 || !(in->q.scale[0] > 0) ||
+        !(out->q.scale[0] > 0))
+        return oc_op_fail(ctx, op, "quantized %s needs per-tensor input and output scales",
+                          kind == R_MEAN ? "MEAN" : "SUM");
+    float si = in->q.scale[0], so = out->q.scale[0];
+    s->zin = (int32_t)in->q.zero_point[0];
+    s->zout = (int32_t)out->q.zero_point[0];
+    bool same = si == so && s->zin == s->zout;
+    float n = (float)s->nreduced;
+    if (kind == R_MEAN && hw && in->dtype != OC_I16) {
+        s->qm = Q_MEAN_XNN;
+        s->qscale = si / (so * n);
+    } else if (kind == R_MEAN) {
+        s->qm = same ? Q_MEAN_SAME : Q_MEAN_F;
+        s->qscale = si / so;
+        s->qbias = (float)-s->zin * s->qscale;
+    } else if (same) {
+        s->qm = Q_SUM_WRAP;
+    } else {
+        if (in->dtype == OC_I16)
+            return oc_op_fail(ctx, op, "int16 SUM needs equal input and output quantization");
+        s->qm = Q_SUM_F;
+        s->qscale = si / so;
+        s->qbias = (float)-s->zin * s->qscale * n;
+    }
+    return OC_OK;
 }
 
 static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
@@ -63,8 +129,9 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
     if (!dtype_ok(kind, in->dtype))
         return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(in->dtype));
     OC_TRY(oc_check_dtype(ctx, op, out, in->dtype));
-    if (in->q.count > 0 && out->q.count > 0 &&
-        (in->q.scale[0] != out->q.scale[0] || in->q.zero_point[0] != out->q.zero_point[0]))
+    if ((kind == R_MAX || kind == R_MIN) && (in->q.count > 0 || out->q.count > 0) &&
+        (in->q.count != out->q.count || in->q.scale[0] != out->q.scale[0] ||
+         in->q.zero_point[0] != out->q.zero_point[0]))
         return oc_op_fail(ctx, op, "input and output quantization must match");
     if (ax->dtype != OC_I32 && ax->dtype != OC_I64)
         return oc_op_fail(ctx, op, "axis must be int32 or int64, is %s", oc_dtype_name(ax->dtype));
@@ -74,6 +141,7 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
     int rank = in->shape.rank;
     bool red[OC_MAX_RANK] = {false};
     int64_t nax = oc_tensor_count(ax);
+    bool hw = keep && rank == 4 && nax == 2; /* TFLite's MEAN special case: axes {1, 2} */
     for (int64_t i = 0; i < nax; i++) {
         int64_t a =
             ax->dtype == OC_I32 ? ((const int32_t *)ax->data)[i] : ((const int64_t *)ax->data)[i];
@@ -81,6 +149,7 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
             return oc_op_fail(ctx, op, "axis %lld out of range for rank %d", (long long)a, rank);
         red[a < 0 ? a + rank : a] = true; /* duplicates are harmless */
     }
+    hw = hw && red[1] && red[2] && !red[0] && !red[3];
 
     oc_shape os = {0};
     for (int d = 0; d < rank; d++) {
@@ -109,6 +178,18 @@ static oc_status reduce_prepare_kind(oc_ctx *ctx, oc_op *op, rkind kind)
             s->gdims[s->ngroups] = n;
             s->gred[s->ngroups] = red[d];
             s->ngroups++;
+        }
+    }
+    s->qm = Q_NONE;
+    if (is_quant(in->dtype)) {
+        OC_TRY(prepare_quant(ctx, op, kind, hw, in, out, s));
+        size_t nout = (size_t)oc_tensor_count(out);
+        if (s->qm != Q_NONE && nout > s->acc_cap) {
+            int64_t *a = malloc(nout * sizeof *a);
+            if (!a) return OC_NOMEMF(ctx->err);
+            free(s->acc);
+            s->acc = a;
+            s->acc_cap = nout;
         }
     }
     return OC_OK;
@@ -278,6 +359,8 @@ DEFINE_REDUCE(max_u8, uint8_t, uint8_t, OP_MAX, 0)
 DEFINE_REDUCE(min_u8, uint8_t, uint8_t, OP_MIN, UINT8_MAX)
 DEFINE_REDUCE(max_i8, int8_t, int8_t, OP_MAX, INT8_MIN)
 DEFINE_REDUCE(min_i8, int8_t, int8_t, OP_MIN, INT8_MAX)
+DEFINE_REDUCE(max_i16, int16_t, int16_t, OP_MAX, INT16_MIN)
+DEFINE_REDUCE(min_i16, int16_t, int16_t, OP_MIN, INT16_MAX)
 
 /* Float sums: vectorized row and chunk kernels. */
 static void rows_sum_f32_vec(const fast_job *j, size_t task)
@@ -341,6 +424,7 @@ static kernels pick(rkind k, oc_dtype t)
                : k == R_MAX  ? KS(max_i64)
                              : KS(min_i64);
     case OC_U8: return k == R_MAX ? KS(max_u8) : KS(min_u8);
+    case OC_I16: return k == R_MAX ? KS(max_i16) : KS(min_i16);
     default: return k == R_MAX ? KS(max_i8) : KS(min_i8);
     }
 }
@@ -382,6 +466,7 @@ static void fill_init(rkind k, oc_tensor *out)
             break;
         case OC_U8: ((uint8_t *)out->data)[i] = k == R_MAX ? 0 : UINT8_MAX; break;
         case OC_I8: ((int8_t *)out->data)[i] = k == R_MAX ? INT8_MIN : INT8_MAX; break;
+        case OC_I16: ((int16_t *)out->data)[i] = k == R_MAX ? INT16_MIN : INT16_MAX; break;
         default: break;
         }
     }
@@ -478,6 +563,80 @@ static oc_status run_fast(oc_ctx *ctx, reduce_state *s, kernels ks, oc_tensor *i
     return OC_OK;
 }
 
+/* ---- quantized MEAN / SUM ------------------------------------------------------------------ */
+
+static int64_t load_q(const void *p, oc_dtype t, int64_t i)
+{
+    return t == OC_U8 ? ((const uint8_t *)p)[i]
+           : t == OC_I8 ? ((const int8_t *)p)[i]
+                        : ((const int16_t *)p)[i];
+}
+
+/* Raw sums per output with the generic odometer (s->acc). */
+static void quant_sums(const reduce_state *s, const oc_tensor *in, int64_t nout)
+{
+    int g = s->ngroups;
+    int64_t idx[OC_MAX_RANK] = {0}, ostride[OC_MAX_RANK] = {0}, st = 1;
+    for (int k = g - 1; k >= 0; k--) {
+        if (!s->gred[k]) {
+            ostride[k] = st;
+            st *= s->gdims[k];
+        }
+    }
+    memset(s->acc, 0, (size_t)nout * sizeof *s->acc);
+    int64_t total = oc_tensor_count(in);
+    for (int64_t e = 0; e < total; e++) {
+        int64_t off = 0;
+        for (int k = 0; k < g; k++)
+            off += idx[k] * ostride[k];
+        s->acc[off] += load_q(in->data, in->dtype, e);
+        for (int k = g - 1; k >= 0; k--) {
+            if (++idx[k] < s->gdims[k]) break;
+            idx[k] = 0;
+        }
+    }
+}
+
+static void quant_finish(const reduce_state *s, oc_tensor *out, int64_t nout)
+{
+    int32_t lo = out->dtype == OC_U8 ? 0 : out->dtype == OC_I8 ? INT8_MIN : INT16_MIN;
+    int32_t hi = out->dtype == OC_U8 ? 255 : out->dtype == OC_I8 ? INT8_MAX : INT16_MAX;
+    int64_t n = s->nreduced;
+    for (int64_t i = 0; i < nout; i++) {
+        int64_t sum = s->acc[i];
+        int32_t q;
+        switch (s->qm) {
+        case Q_MEAN_XNN: {
+            float v = (float)(int32_t)(sum - (int64_t)s->zin * n) * s->qscale;
+            v = fminf(fmaxf(v, (float)(lo - s->zout)), (float)(hi - s->zout));
+            q = (int32_t)lrintf(v) + s->zout;
+            break;
+        }
+        case Q_MEAN_SAME: q = (int32_t)(sum / n); break;
+        case Q_MEAN_F: {
+            float v = roundf((float)sum / (float)n * s->qscale + s->qbias) + (float)s->zout;
+            q = (int32_t)fminf(fmaxf(v, (float)lo), (float)hi);
+            break;
+        }
+        case Q_SUM_F: { /* no clamp: the element type keeps the low bits */
+            int32_t v = (int32_t)roundf((float)sum * s->qscale + s->qbias) + s->zout;
+            q = out->dtype == OC_U8 ? (uint8_t)v : (int8_t)v;
+            break;
+        }
+        default: /* the element type's own wrapping sum */
+            q = out->dtype == OC_U8 ? (uint8_t)sum : out->dtype == OC_I8 ? (int8_t)sum : (int16_t)sum;
+            break;
+        }
+        q = oc_clamp_i32(q, lo, hi);
+        if (out->dtype == OC_U8)
+            ((uint8_t *)out->data)[i] = (uint8_t)q;
+        else if (out->dtype == OC_I8)
+            ((int8_t *)out->data)[i] = (int8_t)q;
+        else
+            ((int16_t *)out->data)[i] = (int16_t)q;
+    }
+}
+
 static oc_status reduce_eval_kind(oc_ctx *ctx, oc_op *op, rkind kind)
 {
     reduce_state *s = op->state;
@@ -485,6 +644,15 @@ static oc_status reduce_eval_kind(oc_ctx *ctx, oc_op *op, rkind kind)
     int64_t total = oc_tensor_count(in), nout = oc_tensor_count(out);
     size_t esz = oc_dtype_size(in->dtype);
     if (nout == 0) return OC_OK;
+    if (s->qm != Q_NONE) {
+        if (total > 0 && s->nreduced > 0) {
+            quant_sums(s, in, nout);
+            quant_finish(s, out, nout);
+        } else {
+            memset(out->data, 0, out->bytes); /* TFLite leaves empty reductions at 0 */
+        }
+        return OC_OK;
+    }
     if (total == 0) {
         fill_init(kind, out);
         return OC_OK;

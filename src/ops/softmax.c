@@ -1,11 +1,13 @@
 /* SOFTMAX and LOG_SOFTMAX over the last axis, float32, numerically stable (the row maximum
- * is subtracted first) as TFLite's reference kernels. Rows are split over the thread pool. */
+ * is subtracted first) as TFLite's reference kernels. Rows are split over the thread pool.
+ * Quantized SOFTMAX (uint8 / int8 / int16) is in softmax_quant.c. */
 #include <stdlib.h>
 
 #include "core/mem.h"
 #include "ops/misc_params.h"
 #include "ops/op.h"
 #include "ops/softmax_kernel.h"
+#include "ops/softmax_quant.h"
 
 #define SMX_VW 4
 #define SMX_FN softmax_row4
@@ -33,6 +35,32 @@ static oc_status prepare_common(oc_ctx *ctx, oc_op *op)
         return oc_op_fail(ctx, op, "unsupported input type %s", oc_dtype_name(in->dtype));
     OC_TRY(oc_check_dtype(ctx, op, out, OC_F32));
     if (in->shape.rank < 1) return oc_op_fail(ctx, op, "input must have rank >= 1");
+    return oc_set_shape(ctx, op, out, &in->shape);
+}
+
+static void softmax_release(oc_op *op)
+{
+    free(op->state);
+    op->state = NULL;
+}
+
+static oc_status softmax_prepare(oc_ctx *ctx, oc_op *op)
+{
+    OC_TRY(oc_check_io(ctx, op, 1, 1, 1));
+    oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
+    if (in->dtype == OC_F32) {
+        softmax_release(op);
+        return prepare_common(ctx, op);
+    }
+    const oc_softmax_params *p = op->params;
+    if (in->shape.rank < 1) return oc_op_fail(ctx, op, "input must have rank >= 1");
+    oc_softmax_q *s = op->state;
+    if (!s) {
+        s = malloc(sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    OC_TRY(oc_softmax_q_prepare(ctx, op, in, out, p ? p->beta : 0.f, s));
     return oc_set_shape(ctx, op, out, &in->shape);
 }
 
@@ -77,6 +105,10 @@ static oc_status eval_common(oc_ctx *ctx, oc_op *op, float beta, bool logsm)
 static oc_status softmax_eval(oc_ctx *ctx, oc_op *op)
 {
     const oc_softmax_params *p = op->params;
+    if (op->state) {
+        oc_softmax_q_eval(op->state, oc_in(ctx, op, 0), oc_out(ctx, op, 0), ctx->pool);
+        return OC_OK;
+    }
     return eval_common(ctx, op, p ? p->beta : 0.f, false);
 }
 
@@ -85,6 +117,7 @@ static oc_status log_softmax_eval(oc_ctx *ctx, oc_op *op)
     return eval_common(ctx, op, 1.f, true);
 }
 
-const oc_op_def oc_op_SOFTMAX = {"SOFTMAX", 0, softmax_parse, prepare_common, softmax_eval, NULL};
+const oc_op_def oc_op_SOFTMAX = {"SOFTMAX",    0, softmax_parse, softmax_prepare,
+                                 softmax_eval, softmax_release};
 const oc_op_def oc_op_LOG_SOFTMAX = {"LOG_SOFTMAX",    0,   NULL, prepare_common,
                                      log_softmax_eval, NULL};

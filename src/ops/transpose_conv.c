@@ -1,6 +1,6 @@
 /* TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias, float32 NHWC, weights
- * [OC, KH, KW, IC]: a GEMM input x W^T into a column buffer, then a per-output-pixel gather
- * (kernels/conv.h). Semantics of TFLite's reference kernel: input pixel (y, x) feeds output
+ * [OC, KH, KW, IC]: a GEMM input x W^T into a column buffer, then per output row the taps are
+ * summed from it (kernels/conv.h). Semantics of TFLite's reference kernel: input pixel (y, x) feeds output
  * (y*stride - pad + ky, x*stride - pad + kx).
  *   TRANSPOSE_CONV inputs: output_shape (int32 [4]), weights, input, optional bias; padding
  *     from TFLite's ComputePaddingHeightWidth on the output size; optional fused activation.
@@ -38,8 +38,9 @@ static oc_status tconv_parse(oc_op *op, oc_mem *mem, oc_err *err)
 static oc_status tcb_parse(oc_op *op, oc_mem *mem, oc_err *err)
 {
     if (!op->custom_options || op->custom_options_size < 12)
-        return OC_ERRF(err, "Convolution2DTransposeBias: custom options must hold 3 int32 "
-                            "(padding, stride_w, stride_h), have %zu bytes",
+        return OC_ERRF(err,
+                       "Convolution2DTransposeBias: custom options must hold 3 int32 "
+                       "(padding, stride_w, stride_h), have %zu bytes",
                        op->custom_options ? op->custom_options_size : (size_t)0);
     oc_tconv_params *p = oc_mem_alloc(mem, sizeof *p);
     if (!p) return OC_NOMEMF(err);
@@ -138,11 +139,23 @@ static oc_status tconv_prepare(oc_ctx *ctx, oc_op *op)
     const int32_t *os = shape->data;
     const int32_t *id = in->shape.dims, *wd = w->shape.dims;
     if (os[0] != id[0] || os[3] != wd[0] || os[1] < 0 || os[2] < 0)
-        return oc_op_fail(ctx, op, "output_shape [%d,%d,%d,%d] does not fit input batch %d and "
-                                   "%d filters", os[0], os[1], os[2], os[3], id[0], wd[0]);
-    oc_conv_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oh = os[1],
-                      .ow = os[2], .oc = wd[0], .kh = wd[1], .kw = wd[2], .sh = p->stride_h,
-                      .sw = p->stride_w, .dh = 1, .dw = 1};
+        return oc_op_fail(ctx, op,
+                          "output_shape [%d,%d,%d,%d] does not fit input batch %d and "
+                          "%d filters",
+                          os[0], os[1], os[2], os[3], id[0], wd[0]);
+    oc_conv_geom g = {.n = id[0],
+                      .ih = id[1],
+                      .iw = id[2],
+                      .ic = id[3],
+                      .oh = os[1],
+                      .ow = os[2],
+                      .oc = wd[0],
+                      .kh = wd[1],
+                      .kw = wd[2],
+                      .sh = p->stride_h,
+                      .sw = p->stride_w,
+                      .dh = 1,
+                      .dw = 1};
     /* TFLite: padding as for a conv whose input is this op's output. */
     g.pt = oc_conv_pad(p->padding, g.oh, g.kh, g.sh, 1,
                        oc_conv_out_size(p->padding, g.oh, g.kh, g.sh, 1));
@@ -171,10 +184,21 @@ static oc_status tcb_prepare(oc_ctx *ctx, oc_op *op)
     int64_t ow = (int64_t)p->stride_w * (id[2] - 1) + wd[2] - pad_w;
     if (oh <= 0 || ow <= 0 || oh > INT32_MAX || ow > INT32_MAX)
         return oc_op_fail(ctx, op, "invalid output size");
-    oc_conv_geom g = {.n = id[0], .ih = id[1], .iw = id[2], .ic = id[3], .oh = (int32_t)oh,
-                      .ow = (int32_t)ow, .oc = wd[0], .kh = wd[1], .kw = wd[2],
-                      .sh = p->stride_h, .sw = p->stride_w, .dh = 1, .dw = 1,
-                      .pt = (int32_t)(pad_h / 2), .pl = (int32_t)(pad_w / 2)};
+    oc_conv_geom g = {.n = id[0],
+                      .ih = id[1],
+                      .iw = id[2],
+                      .ic = id[3],
+                      .oh = (int32_t)oh,
+                      .ow = (int32_t)ow,
+                      .oc = wd[0],
+                      .kh = wd[1],
+                      .kw = wd[2],
+                      .sh = p->stride_h,
+                      .sw = p->stride_w,
+                      .dh = 1,
+                      .dw = 1,
+                      .pt = (int32_t)(pad_h / 2),
+                      .pl = (int32_t)(pad_w / 2)};
     return setup(ctx, op, &g, w, b, OC_ACT_NONE);
 }
 
@@ -200,7 +224,7 @@ static oc_status tcb_eval(oc_ctx *ctx, oc_op *op)
     return run(ctx, op, oc_in(ctx, op, 1), oc_in(ctx, op, 0), oc_in(ctx, op, 2));
 }
 
-const oc_op_def oc_op_TRANSPOSE_CONV = {"TRANSPOSE_CONV", 0, tconv_parse, tconv_prepare,
-                                        tconv_eval, tconv_release};
+const oc_op_def oc_op_TRANSPOSE_CONV = {"TRANSPOSE_CONV", 0,          tconv_parse,
+                                        tconv_prepare,    tconv_eval, tconv_release};
 const oc_op_def oc_op_Convolution2DTransposeBias = {
     "Convolution2DTransposeBias", 0, tcb_parse, tcb_prepare, tcb_eval, tconv_release};

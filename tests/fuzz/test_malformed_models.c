@@ -539,10 +539,10 @@ static void test_unsupported_and_custom(void **state)
     int t3 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t3");
     int t4 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t4");
     int t5 = oc_mb_tensor(mb, 0, OC_F32, 2, (int32_t[]){1, 4}, 0, "t5");
-    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t3}, 0, NULL);  /* SVDF */
+    oc_mb_op(mb, 0, 13, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t3}, 0, NULL);  /* LRN */
     oc_mb_op(mb, 0, 16, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t4}, 0, NULL);  /* LSTM */
     oc_mb_op(mb, 0, 999, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){t5}, 0, NULL); /* unknown */
-    oc_mb_op(mb, 0, 27, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){2}, 0, NULL);   /* again */
+    oc_mb_op(mb, 0, 13, NULL, 1, (int32_t[]){0}, 1, (int32_t[]){2}, 0, NULL);   /* again */
     uint8_t *bytes = NULL;
     size_t size = 0;
     oc_err err = {{0}};
@@ -550,10 +550,10 @@ static void test_unsupported_and_custom(void **state)
     oc_graph *g = NULL;
     assert_int_equal(oc_model_load_buffer(bytes, size, &g, &err), OC_ERROR);
     assert_non_null(strstr(err.msg, "unsupported operator "));
-    assert_non_null(strstr(err.msg, "SVDF (code 27)"));
+    assert_non_null(strstr(err.msg, "LOCAL_RESPONSE_NORMALIZATION (code 13)"));
     assert_non_null(strstr(err.msg, "LSTM (code 16)"));
     assert_non_null(strstr(err.msg, "UNKNOWN (code 999)"));
-    assert_null(strstr(strstr(err.msg, "SVDF") + 1, "SVDF")); /* listed once */
+    assert_null(strstr(strstr(err.msg, "LOCAL_RESPONSE") + 1, "LOCAL_RESPONSE")); /* once */
     /* Allowed for inspection: the ops stay, without a definition. */
     assert_int_equal(oc_model_load_buffer_opts(bytes, size, &all_ops, &g, &err), OC_OK);
     assert_null(g->subgraphs[0].ops[0].def);

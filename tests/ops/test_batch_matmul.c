@@ -16,7 +16,8 @@ static oc_bmm_params g_p;
 static size_t count(int rank, const int32_t *d)
 {
     size_t c = 1;
-    for (int i = 0; i < rank; i++) c *= (size_t)d[i];
+    for (int i = 0; i < rank; i++)
+        c *= (size_t)d[i];
     return c;
 }
 
@@ -48,7 +49,8 @@ static void check(const bmm_cfg *g)
         od[i] = a == 1 ? b : a;
     }
     size_t nb = count(ob, od);
-    float *l = kt_rand(count(lr, g->ldims), g->seed), *r = kt_rand(count(rr, g->rdims), g->seed + 1);
+    float *l = kt_rand(count(lr, g->ldims), g->seed),
+          *r = kt_rand(count(rr, g->rdims), g->seed + 1);
     double *want = malloc((nb * m * n + 1) * sizeof *want);
     for (size_t bi = 0; bi < nb; bi++) {
         /* unravel the output batch index and map it to each operand (broadcast dims -> 0) */
@@ -79,15 +81,16 @@ static void check(const bmm_cfg *g)
             }
     }
     char what[96];
-    snprintf(what, sizeof what, "bmm%s m%d n%d k%d adj %d%d", g->v2 ? "v2" : "", m, n, k,
-             g->adj_x, g->adj_y);
+    snprintf(what, sizeof what, "bmm%s m%d n%d k%d adj %d%d", g->v2 ? "v2" : "", m, n, k, g->adj_x,
+             g->adj_y);
     kt_run_all(build, g, want, nb * m * n, (size_t)k, what);
     ot_case c;
     build(&c, g);
     assert_int_equal(ot_prepare(&c), OC_OK);
     oc_tensor *o = ot_out(&c, 0);
     assert_int_equal(o->shape.rank, ob + 2);
-    for (int i = 0; i < ob; i++) assert_int_equal(o->shape.dims[i], od[i]);
+    for (int i = 0; i < ob; i++)
+        assert_int_equal(o->shape.dims[i], od[i]);
     assert_int_equal(o->shape.dims[ob], m);
     assert_int_equal(o->shape.dims[ob + 1], n);
     ot_free(&c);
@@ -106,8 +109,8 @@ static void test_bmm_cases(void **state)
         {2, {5, 17}, 2, {33, 17}, false, true, false, false, 4},
         {2, {17, 13}, 2, {33, 17}, true, true, true, false, 5},
         {3, {4, 7, 9}, 3, {4, 9, 3}, false, false, false, false, 6},
-        {3, {4, 7, 9}, 2, {9, 65}, false, false, true, false, 7},       /* rhs broadcast */
-        {2, {7, 9}, 4, {2, 3, 9, 5}, false, false, false, false, 8},    /* lhs broadcast */
+        {3, {4, 7, 9}, 2, {9, 65}, false, false, true, false, 7},         /* rhs broadcast */
+        {2, {7, 9}, 4, {2, 3, 9, 5}, false, false, false, false, 8},      /* lhs broadcast */
         {4, {2, 1, 6, 5}, 4, {1, 3, 5, 4}, false, false, true, false, 9}, /* both broadcast */
         {5, {1, 2, 2, 3, 4}, 3, {2, 4, 3}, true, true, false, false, 10},
         {3, {3, 1, 40}, 3, {3, 40, 100}, false, false, false, false, 11}, /* M = 1: GEMV */
@@ -115,7 +118,8 @@ static void test_bmm_cases(void **state)
         {2, {30, 64}, 2, {30, 70}, true, false, false, true, 13},
     };
     /* dims are the stored shapes: with adj_x lhs is [..., K, M], with adj_y rhs [..., N, K] */
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(&cases[i]);
 }
 
 static void test_bmm_reject(void **state)
@@ -215,5 +219,6 @@ int main(void)
         cmocka_unit_test(test_bmm_reject),
         cmocka_unit_test(test_v2_options),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

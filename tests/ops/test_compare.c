@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "op_test.h"
+#include "qtest_util.h"
 
 static const oc_op_def *const defs[6] = {&oc_op_EQUAL,      &oc_op_NOT_EQUAL, &oc_op_LESS,
                                          &oc_op_LESS_EQUAL, &oc_op_GREATER,   &oc_op_GREATER_EQUAL};
@@ -153,21 +154,67 @@ static void test_rejections(void **state)
     assert_non_null(strstr(msg, "broadcast"));
     assert_int_equal(prep(4, OC_F16, 3, OC_F16, 3, OC_BOOL, msg), OC_ERROR);
     assert_int_equal(prep(1, OC_I64, 3, OC_I64, 1, OC_BOOL, msg), OC_OK);
-    /* quantized inputs must share their parameters */
+    /* int16 inputs must share their parameters; int8 ones are rescaled; an 8-bit input
+     * quantized against an unquantized one is an error */
     float s1 = 0.5f, s2 = 0.25f;
     int64_t zp = 0;
     int32_t d3 = 3;
-    ot_case c;
-    ot_init(&c, &oc_op_GREATER);
-    int ia = ot_input(&c, OC_I8, 1, &d3, NULL, false);
-    int ib = ot_input(&c, OC_I8, 1, &d3, NULL, false);
-    ot_output(&c, OC_BOOL);
-    c.tensors[ia].q = (oc_qparams){1, 0, &s1, &zp};
-    c.tensors[ib].q = (oc_qparams){1, 0, &s2, &zp};
-    assert_int_equal(ot_prepare(&c), OC_ERROR);
-    c.tensors[ib].q.scale = &s1;
-    assert_int_equal(ot_prepare(&c), OC_OK);
-    ot_free(&c);
+    oc_dtype ts[2] = {OC_I16, OC_I8};
+    for (int i = 0; i < 2; i++) {
+        ot_case c;
+        ot_init(&c, &oc_op_GREATER);
+        int ia = ot_input(&c, ts[i], 1, &d3, NULL, false);
+        int ib = ot_input(&c, ts[i], 1, &d3, NULL, false);
+        ot_output(&c, OC_BOOL);
+        c.tensors[ia].q = (oc_qparams){1, 0, &s1, &zp};
+        c.tensors[ib].q = (oc_qparams){1, 0, &s2, &zp};
+        assert_int_equal(ot_prepare(&c), ts[i] == OC_I16 ? OC_ERROR : OC_OK);
+        c.tensors[ib].q.scale = &s1;
+        assert_int_equal(ot_prepare(&c), OC_OK);
+        c.tensors[ib].q.count = 0;
+        assert_int_equal(ot_prepare(&c), OC_ERROR);
+        ot_free(&c);
+    }
+}
+
+/* uint8/int8 with different quantization against the real values (TFLite rescales both sides
+ * to ((x - zp) << 8) * scale in fixed point): exact wherever the real values differ by more
+ * than the rounding of that scaling. */
+static void test_quantized_rescale(void **state)
+{
+    (void)state;
+    uint32_t seed = 42;
+    for (int rep = 0; rep < 24; rep++) {
+        int k = rep % 6;
+        oc_dtype t = rep % 2 ? OC_U8 : OC_I8;
+        int32_t n = 301;
+        qt_spec in[2] = {{t, 1, {n}, qt_rscale(&seed, 0.01, 0.2), qt_rzp(&seed, t)},
+                         {t, 1, {n}, qt_rscale(&seed, 0.01, 0.2), qt_rzp(&seed, t)}};
+        qt_spec o = {OC_BOOL, 1, {n}, 0.f, 0};
+        void *da = qt_rand(t, n, seed), *db = qt_rand(t, n, seed + 3);
+        const void *data[2] = {da, db};
+        uint8_t got[301];
+        assert_int_equal(qt_run(defs[k], NULL, 2, in, data, &o, got, 2, NULL), OC_OK);
+        for (int i = 0; i < n; i++) {
+            double x = qt_deq(&in[0], qt_get(t, da, i)), y = qt_deq(&in[1], qt_get(t, db, i));
+            /* the rescaled values have 1/256 resolution: far apart values decide exactly */
+            if (fabs(x - y) > 0.01) assert_int_equal(got[i], cmp_ref(k, x, y));
+        }
+        free(da);
+        free(db);
+    }
+    /* hand-picked: 0.5 * (3 - 1) == 0.25 * (4 - 0), and 1.0 > 0.75 */
+    int8_t a[2] = {3, 3}, b[2] = {4, 3};
+    qt_spec in[2] = {{OC_I8, 1, {2}, 0.5f, 1}, {OC_I8, 1, {2}, 0.25f, 0}};
+    qt_spec o = {OC_BOOL, 1, {2}, 0.f, 0};
+    const void *data[2] = {a, b};
+    uint8_t got[2];
+    assert_int_equal(qt_run(&oc_op_EQUAL, NULL, 2, in, data, &o, got, 1, NULL), OC_OK);
+    assert_int_equal(got[0], 1);
+    assert_int_equal(got[1], 0);
+    assert_int_equal(qt_run(&oc_op_GREATER, NULL, 2, in, data, &o, got, 1, NULL), OC_OK);
+    assert_int_equal(got[0], 0);
+    assert_int_equal(got[1], 1);
 }
 
 int main(void)
@@ -175,7 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_float_broadcast), cmocka_unit_test(test_int_types),
         cmocka_unit_test(test_bool_equal),      cmocka_unit_test(test_large_threads),
-        cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_rejections),      cmocka_unit_test(test_quantized_rescale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,8 +39,8 @@ static void build_conv(ot_case *c, const void *vp)
     c->op.params = &g_cp;
     int32_t id[4] = {g->n, g->h, g->w, g->ic}, wd[4] = {g->oc, g->kh, g->kw, g->ic};
     int32_t bd[1] = {g->oc};
-    float *x = kt_rand(in_count(g), g->seed), *w = kt_rand((size_t)g->oc * g->kh * g->kw * g->ic,
-                                                           g->seed + 1);
+    float *x = kt_rand(in_count(g), g->seed),
+          *w = kt_rand((size_t)g->oc * g->kh * g->kw * g->ic, g->seed + 1);
     float *b = kt_rand((size_t)g->oc, g->seed + 2);
     ot_input(c, OC_F32, 4, id, x, false);
     ot_input(c, OC_F32, 4, wd, w, g->const_w);
@@ -101,12 +101,27 @@ static void test_conv_1x1(void **state)
     static const int32_t ch[] = {1, 3, 5, 17, 33, 64};
     for (size_t i = 0; i < 6; i++)
         for (size_t j = 0; j < 6; j++) {
-            conv_cfg g = {1, 5, 7, ch[i], ch[j], 1, 1, 1, 1, 1, 1, OC_PAD_VALID, OC_ACT_NONE,
-                          true, true, 0, (unsigned)(i * 7 + j)};
+            conv_cfg g = {1,
+                          5,
+                          7,
+                          ch[i],
+                          ch[j],
+                          1,
+                          1,
+                          1,
+                          1,
+                          1,
+                          1,
+                          OC_PAD_VALID,
+                          OC_ACT_NONE,
+                          true,
+                          true,
+                          0,
+                          (unsigned)(i * 7 + j)};
             check_conv(&g);
         }
-    conv_cfg big = {2, 13, 11, 40, 70, 1, 1, 1, 1, 1, 1, OC_PAD_SAME, OC_ACT_RELU, true, true, 0,
-                    99};
+    conv_cfg big = {2, 13, 11,          40,          70,   1,    1, 1, 1,
+                    1, 1,  OC_PAD_SAME, OC_ACT_RELU, true, true, 0, 99};
     check_conv(&big);
 }
 
@@ -117,8 +132,23 @@ static void test_conv_3x3(void **state)
     for (int pad = 0; pad < 2; pad++)
         for (int s = 1; s <= 2; s++)
             for (size_t i = 0; i < 4; i++) {
-                conv_cfg g = {1, 9, 8, ch[i], ch[3 - i], 3, 3, s, s, 1, 1, pad, OC_ACT_RELU6,
-                              true, true, 0, (unsigned)(100 + i + 4 * s + 8 * pad)};
+                conv_cfg g = {1,
+                              9,
+                              8,
+                              ch[i],
+                              ch[3 - i],
+                              3,
+                              3,
+                              s,
+                              s,
+                              1,
+                              1,
+                              pad,
+                              OC_ACT_RELU6,
+                              true,
+                              true,
+                              0,
+                              (unsigned)(100 + i + 4 * s + 8 * pad)};
                 check_conv(&g);
             }
 }
@@ -147,7 +177,8 @@ static void test_conv_dilation_and_shapes(void **state)
         /* many output channels: several column groups / tasks */
         {1, 6, 6, 32, 300, 3, 3, 1, 1, 1, 1, OC_PAD_SAME, OC_ACT_NONE, true, true, 0, 9},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_conv(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_conv(&cases[i]);
 }
 
 static void test_conv_hand_values(void **state)
@@ -238,8 +269,8 @@ static void test_conv_parse(void **state)
 {
     (void)state;
     fbt_buf buf;
-    fbt_field f[6] = {fbt_u8(OC_PAD_VALID), kt_i32(2), kt_i32(3), fbt_u8(OC_ACT_RELU6),
-                      kt_i32(4), fbt_absent()};
+    fbt_field f[6] = {fbt_u8(OC_PAD_VALID), kt_i32(2), kt_i32(3),
+                      fbt_u8(OC_ACT_RELU6), kt_i32(4), fbt_absent()};
     oc_op op;
     memset(&op, 0, sizeof op);
     fbt_build(&buf, f, 6, &op.options);
@@ -254,8 +285,8 @@ static void test_conv_parse(void **state)
     assert_int_equal(p->dilation_w, 4);
     assert_int_equal(p->dilation_h, 1); /* schema default */
     /* depthwise: depth_multiplier at id 3, activation at 4, dilations at 5, 6 */
-    fbt_field d[7] = {fbt_u8(OC_PAD_SAME), kt_i32(1), kt_i32(2), kt_i32(3), fbt_u8(OC_ACT_RELU),
-                      kt_i32(2), fbt_absent()};
+    fbt_field d[7] = {fbt_u8(OC_PAD_SAME), kt_i32(1), kt_i32(2),   kt_i32(3),
+                      fbt_u8(OC_ACT_RELU), kt_i32(2), fbt_absent()};
     memset(&op, 0, sizeof op);
     fbt_build(&buf, d, 7, &op.options);
     assert_int_equal(oc_op_DEPTHWISE_CONV_2D.parse(&op, &mem, &err), OC_OK);
@@ -318,8 +349,8 @@ static void check_dw(const conv_cfg *g)
                         want[((bb * oh + oy) * ow + ox) * oc + o] = kt_clamp(s, g->act);
                     }
     char what[160];
-    snprintf(what, sizeof what, "dw n%d %dx%dx%d dm%d k%dx%d s%d,%d d%d,%d pad%d act%d", g->n,
-             g->h, g->w, g->ic, g->dm, g->kh, g->kw, g->sh, g->sw, g->dh, g->dw, g->pad, g->act);
+    snprintf(what, sizeof what, "dw n%d %dx%dx%d dm%d k%dx%d s%d,%d d%d,%d pad%d act%d", g->n, g->h,
+             g->w, g->ic, g->dm, g->kh, g->kw, g->sh, g->sw, g->dh, g->dw, g->pad, g->act);
     kt_run_all(build_dw, g, want, n, (size_t)g->kh * g->kw, what);
     free(want);
     free(x);
@@ -334,8 +365,23 @@ static void test_dw_3x3(void **state)
     for (size_t i = 0; i < 7; i++)
         for (int s = 1; s <= 2; s++)
             for (int pad = 0; pad < 2; pad++) {
-                conv_cfg g = {1, 9, 7, ch[i], 0, 3, 3, s, s, 1, 1, pad, OC_ACT_RELU6, true, true,
-                              1, (unsigned)(10 * i + s + 3 * pad)};
+                conv_cfg g = {1,
+                              9,
+                              7,
+                              ch[i],
+                              0,
+                              3,
+                              3,
+                              s,
+                              s,
+                              1,
+                              1,
+                              pad,
+                              OC_ACT_RELU6,
+                              true,
+                              true,
+                              1,
+                              (unsigned)(10 * i + s + 3 * pad)};
                 check_dw(&g);
             }
 }
@@ -363,7 +409,8 @@ static void test_dw_other(void **state)
         /* wide channels, many rows: several tasks */
         {1, 40, 40, 64, 0, 3, 3, 1, 1, 1, 1, OC_PAD_SAME, OC_ACT_RELU6, true, true, 1, 10},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_dw(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_dw(&cases[i]);
 }
 
 static void dw_case(ot_case *c, oc_dwconv2d_params *p, oc_dtype dt, const int32_t *id,
@@ -428,5 +475,6 @@ int main(void)
         cmocka_unit_test(test_dw_3x3),           cmocka_unit_test(test_dw_other),
         cmocka_unit_test(test_dw_reject),        cmocka_unit_test(test_reprepare),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

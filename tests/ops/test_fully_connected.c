@@ -17,7 +17,8 @@ static oc_fc_params g_p;
 static size_t count_in(const fc_cfg *g)
 {
     size_t c = 1;
-    for (int i = 0; i < g->rank; i++) c *= (size_t)g->dims[i];
+    for (int i = 0; i < g->rank; i++)
+        c *= (size_t)g->dims[i];
     return c;
 }
 
@@ -51,7 +52,8 @@ static void check(const fc_cfg *g)
     for (size_t i = 0; i < m; i++)
         for (int32_t j = 0; j < g->n; j++) {
             double s = g->bias ? b[j] : 0;
-            for (int32_t p = 0; p < g->k; p++) s += (double)x[i * g->k + p] * w[j * g->k + p];
+            for (int32_t p = 0; p < g->k; p++)
+                s += (double)x[i * g->k + p] * w[j * g->k + p];
             want[i * g->n + j] = kt_clamp(s, g->act);
         }
     char what[96];
@@ -64,7 +66,8 @@ static void check(const fc_cfg *g)
     oc_tensor *o = ot_out(&c, 0);
     if (g->keep) {
         assert_int_equal(o->shape.rank, g->rank);
-        for (int i = 0; i < g->rank - 1; i++) assert_int_equal(o->shape.dims[i], g->dims[i]);
+        for (int i = 0; i < g->rank - 1; i++)
+            assert_int_equal(o->shape.dims[i], g->dims[i]);
     } else {
         assert_int_equal(o->shape.rank, 2);
         assert_int_equal(o->shape.dims[0], m);
@@ -81,17 +84,18 @@ static void test_fc_cases(void **state)
 {
     (void)state;
     fc_cfg cases[] = {
-        {2, {1, 1}, 16, 1, true, true, false, OC_ACT_RELU, 1},   /* hello_world layer */
+        {2, {1, 1}, 16, 1, true, true, false, OC_ACT_RELU, 1},         /* hello_world layer */
         {2, {1, 1024}, 1000, 1024, true, true, false, OC_ACT_NONE, 2}, /* GEMV, many tasks */
         {2, {1, 33}, 17, 33, false, true, false, OC_ACT_NONE, 3},
         {2, {5, 17}, 33, 17, true, true, false, OC_ACT_RELU6, 4},
         {2, {13, 64}, 65, 64, true, true, false, OC_ACT_RELU_N1_TO_1, 5},
-        {3, {2, 7, 9}, 3, 9, true, true, true, OC_ACT_NONE, 6},  /* keep_num_dims */
+        {3, {2, 7, 9}, 3, 9, true, true, true, OC_ACT_NONE, 6},   /* keep_num_dims */
         {3, {2, 7, 9}, 5, 63, true, true, false, OC_ACT_NONE, 7}, /* flattened: 2*7*9 = 2*63 */
         {4, {1, 1, 28, 28}, 10, 784, true, false, false, OC_ACT_NONE, 8}, /* runtime weights */
         {2, {40, 100}, 257, 100, true, false, false, OC_ACT_RELU, 9},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(&cases[i]);
 }
 
 static void test_fc_reject(void **state)
@@ -179,5 +183,6 @@ int main(void)
         cmocka_unit_test(test_fc_reject),
         cmocka_unit_test(test_fc_parse),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,10 @@ static void test_pad_constant(void **state)
     check(4, d4, p4, -1, true, -7.5f, 2);
     const int32_t p4c[8] = {1, 0, 0, 0, 0, 0, 2, 1}; /* channel padding */
     check(4, d4, p4c, -1, true, 3.f, 1);
+    const int32_t p4ch[8] = {0, 0, 0, 0, 0, 0, 1, 4}; /* channels only: the row fast path */
+    check(4, d4, p4ch, -1, true, 2.5f, 1);
+    const int32_t dch[4] = {1, 64, 64, 24}, pch[8] = {0, 0, 0, 0, 0, 0, 0, 4};
+    check(4, dch, pch, -1, false, 0, 2);
     const int32_t p4z[8] = {0}; /* no padding at all */
     check(4, d4, p4z, -1, false, 0, 1);
     const int32_t d5[5] = {2, 3, 1, 4, 2}, p5[10] = {1, 0, 0, 2, 1, 1, 0, 0, 3, 0};

@@ -23,7 +23,8 @@ static void build(ot_case *c, const void *vp)
     c->op.params = &g_p;
     int32_t id[4] = {g->n, g->h, g->w, g->c};
     float *x = kt_rand((size_t)g->n * g->h * g->w * g->c, g->seed);
-    for (size_t i = 0; i < (size_t)g->n * g->h * g->w * g->c; i++) x[i] *= 8.f; /* hit RELU6 */
+    for (size_t i = 0; i < (size_t)g->n * g->h * g->w * g->c; i++)
+        x[i] *= 8.f; /* hit RELU6 */
     ot_input(c, OC_F32, 4, id, x, false);
     ot_output(c, OC_F32);
     free(x);
@@ -44,7 +45,8 @@ static void check(const pool_cfg *g)
     out_pad(g->pad, g->w, g->fw, g->sw, &ow, &pl);
     size_t cnt = (size_t)g->n * g->h * g->w * g->c;
     float *x = kt_rand(cnt, g->seed);
-    for (size_t i = 0; i < cnt; i++) x[i] *= 8.f;
+    for (size_t i = 0; i < cnt; i++)
+        x[i] *= 8.f;
     size_t n = (size_t)g->n * oh * ow * g->c;
     double *want = malloc((n + 1) * sizeof *want);
     for (int32_t b = 0; b < g->n; b++)
@@ -85,14 +87,15 @@ static void test_pool_cases(void **state)
                     check(&g);
                 }
     pool_cfg more[] = {
-        {true, 2, 8, 8, 24, 2, 2, 2, 2, OC_PAD_VALID, OC_ACT_NONE, 100},     /* BlazeFace */
+        {true, 2, 8, 8, 24, 2, 2, 2, 2, OC_PAD_VALID, OC_ACT_NONE, 100},      /* BlazeFace */
         {false, 1, 16, 16, 96, 16, 16, 1, 1, OC_PAD_VALID, OC_ACT_NONE, 101}, /* global avg */
         {false, 1, 7, 7, 1001, 7, 7, 2, 2, OC_PAD_VALID, OC_ACT_RELU6, 102},
         {true, 1, 9, 5, 5, 4, 2, 3, 1, OC_PAD_SAME, OC_ACT_RELU_N1_TO_1, 103},
-        {false, 1, 3, 3, 4, 5, 5, 1, 1, OC_PAD_SAME, OC_ACT_RELU, 104}, /* window > image */
+        {false, 1, 3, 3, 4, 5, 5, 1, 1, OC_PAD_SAME, OC_ACT_RELU, 104},   /* window > image */
         {true, 1, 40, 40, 64, 3, 3, 2, 2, OC_PAD_SAME, OC_ACT_NONE, 105}, /* several tasks */
     };
-    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) check(&more[i]);
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        check(&more[i]);
 }
 
 static void test_pool_hand(void **state)
@@ -100,7 +103,8 @@ static void test_pool_hand(void **state)
     (void)state;
     /* 1x4x4x1 = 1..16, 2x2 stride 2 VALID */
     float x[16];
-    for (int i = 0; i < 16; i++) x[i] = (float)(i + 1);
+    for (int i = 0; i < 16; i++)
+        x[i] = (float)(i + 1);
     int32_t id[4] = {1, 4, 4, 1};
     oc_pool2d_params p = {OC_PAD_VALID, 2, 2, 2, 2, OC_ACT_NONE};
     const float want_max[4] = {6, 8, 14, 16}, want_avg[4] = {3.5f, 5.5f, 11.5f, 13.5f};
@@ -186,5 +190,6 @@ int main(void)
         cmocka_unit_test(test_pool_cases),
         cmocka_unit_test(test_pool_reject_parse),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

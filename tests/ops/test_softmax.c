@@ -1,5 +1,6 @@
 /* SOFTMAX and LOG_SOFTMAX against hand values and a double-precision oracle, through the op
- * and through each ISA row kernel directly. */
+ * and through each ISA row kernel directly; quantized SOFTMAX (uint8 / int8 / int16 inputs)
+ * against outputs recorded from TFLite (tfjs-tflite) and a float-simulated reference. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -251,6 +252,218 @@ static void test_parse(void **state)
     oc_mem_free_all(&mem);
 }
 
+
+/* ---- quantized ------------------------------------------------------------------------------ */
+
+typedef struct qsm_case {
+    oc_dtype in, out;
+    float s_in, s_out;
+    int64_t z_in, z_out;
+    float beta;
+} qsm_case;
+
+static int64_t qget(const void *p, oc_dtype t, int64_t i)
+{
+    switch (t) {
+    case OC_U8: return ((const uint8_t *)p)[i];
+    case OC_I8: return ((const int8_t *)p)[i];
+    default: return ((const int16_t *)p)[i];
+    }
+}
+
+/* Runs a quantized SOFTMAX on [rows, n]; the output stays in c (ot_free it). */
+static oc_status run_q(ot_case *c, const qsm_case *q, int64_t rows, int64_t n, const void *x,
+                       int nthreads)
+{
+    static oc_softmax_params p;
+    p.beta = q->beta;
+    int32_t dims[2] = {(int32_t)rows, (int32_t)n};
+    ot_init(c, &oc_op_SOFTMAX);
+    c->op.params = &p;
+    int i = ot_input(c, q->in, 2, dims, x, false);
+    int o = ot_output(c, q->out);
+    c->tensors[i].q = (oc_qparams){1, 0, (float *)&q->s_in, (int64_t *)&q->z_in};
+    c->tensors[o].q = (oc_qparams){1, 0, (float *)&q->s_out, (int64_t *)&q->z_out};
+    return ot_run(c, nthreads);
+}
+
+/* Dequantize, double softmax, requantize: every output within `tol` LSB. */
+static void check_q_sim(const qsm_case *q, int64_t rows, int64_t n, const void *x, const void *y,
+                        int tol)
+{
+    double *e = malloc((size_t)n * sizeof *e);
+    int64_t lo = q->out == OC_U8 ? 0 : q->out == OC_I8 ? -128 : -32768;
+    int64_t hi = q->out == OC_U8 ? 255 : q->out == OC_I8 ? 127 : 32767;
+    for (int64_t r = 0; r < rows; r++) {
+        double mx = -DBL_MAX, sum = 0;
+        for (int64_t j = 0; j < n; j++)
+            mx = fmax(mx, q->s_in * (double)(qget(x, q->in, r * n + j) - q->z_in));
+        for (int64_t j = 0; j < n; j++) {
+            e[j] = exp(q->beta * (q->s_in * (double)(qget(x, q->in, r * n + j) - q->z_in) - mx));
+            sum += e[j];
+        }
+        for (int64_t j = 0; j < n; j++) {
+            double want = fmin(fmax(round(e[j] / sum / q->s_out) + (double)q->z_out, lo), hi);
+            int64_t got = qget(y, q->out, r * n + j);
+            if (fabs((double)got - want) > tol)
+                fail_msg("row %lld elem %lld: got %lld, float reference %g", (long long)r,
+                         (long long)j, (long long)got, want);
+        }
+    }
+    free(e);
+}
+
+/* Outputs recorded from TFLite (tfjs-tflite, which runs its own quantized softmax kernels,
+ * not XNNPACK's) on one 7-element row. */
+static void test_quant_tflite_values(void **state)
+{
+    (void)state;
+    static const uint8_t u[7] = {0, 50, 100, 150, 200, 250, 255};
+    static const int8_t s[7] = {-128, -100, -50, 0, 50, 100, 127};
+    static const int16_t h[7] = {-30000, -10000, -1000, 0, 1000, 10000, 12000};
+    static const struct {
+        qsm_case q;
+        const void *x;
+        int16_t want[7];
+    } cases[] = {
+        {{OC_U8, OC_U8, 0.02f, 1.f / 256, 0, 0, 1.f}, u, {1, 2, 5, 13, 35, 95, 105}},
+        {{OC_I8, OC_I8, 0.02f, 1.f / 256, 0, -128, 1.f}, s, {-127, -127, -124, -117, -99, -50, 5}},
+        {{OC_I8, OC_I8, 0.01f, 1.f / 256, 0, -128, 2.f}, s, {-127, -127, -124, -117, -99, -50, 5}},
+        {{OC_I8, OC_I16, 0.02f, 1.f / 65536, 0, -32768, 1.f},
+         s,
+         {-32560, -32404, -31779, -30079, -25457, -12895, 1334}},
+        {{OC_U8, OC_I16, 0.02f, 1.f / 65536, 0, -32768, 1.f},
+         u,
+         {-32603, -32321, -31552, -29463, -23783, -8344, -5775}},
+        {{OC_I16, OC_I16, 0.0003f, 1.f / 32768, 0, 0, 1.f},
+         h,
+         {1, 28, 406, 548, 739, 11002, 20045}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ot_case c;
+        assert_int_equal(run_q(&c, &cases[k].q, 1, 7, cases[k].x, 1), OC_OK);
+        for (int j = 0; j < 7; j++)
+            if (qget(ot_out(&c, 0)->data, cases[k].q.out, j) != cases[k].want[j])
+                fail_msg("case %zu elem %d: got %lld want %d", k, j,
+                         (long long)qget(ot_out(&c, 0)->data, cases[k].q.out, j),
+                         cases[k].want[j]);
+        ot_free(&c);
+    }
+}
+
+static void *qrand(oc_dtype t, int64_t n, int lo, int hi, unsigned seed)
+{
+    size_t es = t == OC_I16 ? 2 : 1;
+    void *p = malloc((size_t)(n ? n : 1) * es);
+    uint32_t st = seed * 2654435761u + 7u;
+    for (int64_t i = 0; i < n; i++) {
+        st = st * 1664525u + 1013904223u;
+        int v = lo + (int)((st >> 8) % (uint32_t)(hi - lo + 1));
+        if (t == OC_U8) ((uint8_t *)p)[i] = (uint8_t)v;
+        else if (t == OC_I8) ((int8_t *)p)[i] = (int8_t)v;
+        else ((int16_t *)p)[i] = (int16_t)v;
+    }
+    return p;
+}
+
+/* Random rows of odd lengths, every type pair, against the float-simulated reference (1 LSB
+ * for the float-table kernels; TFLite's int16 kernel, two interpolated 513-entry tables, is
+ * only good to about 1e-3: 40 LSB of 1/32768), and 2 threads equal to 1. */
+static void test_quant_float_reference(void **state)
+{
+    (void)state;
+    static const qsm_case qs[] = {
+        {OC_U8, OC_U8, 0.1f, 1.f / 256, 128, 0, 1.f},
+        {OC_U8, OC_U8, 0.0371f, 1.f / 256, 100, 0, 0.7f},
+        {OC_U8, OC_I16, 0.05f, 1.f / 65536, 128, -32768, 1.f},
+        {OC_I8, OC_I8, 0.1736f, 1.f / 256, 3, -128, 1.f},
+        {OC_I8, OC_I8, 0.02f, 1.f / 256, -5, -128, 2.5f},
+        {OC_I8, OC_I16, 0.0699627325f, 1.52590219e-05f, 2, -32768, 1.f},
+        {OC_I16, OC_I16, 0.0011f, 1.f / 32768, 0, 0, 1.f},
+        {OC_I16, OC_I16, 0.000031f, 1.f / 32768, 0, 0, 0.5f},
+    };
+    const int64_t lens[] = {1, 3, 17, 33, 1001};
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+            int64_t n = lens[l], rows = n > 100 ? 23 : 5;
+            int lo = qs[k].in == OC_U8 ? 0 : qs[k].in == OC_I8 ? -128 : -32768;
+            int hi = qs[k].in == OC_U8 ? 255 : qs[k].in == OC_I8 ? 127 : 32767;
+            if (qs[k].in == OC_I16 && k == 7) lo = -3000, hi = 3000; /* smooth rows */
+            void *x = qrand(qs[k].in, rows * n, lo, hi, (unsigned)(k * 31 + l));
+            ot_case c1, c2;
+            assert_int_equal(run_q(&c1, &qs[k], rows, n, x, 1), OC_OK);
+            assert_int_equal(run_q(&c2, &qs[k], rows, n, x, 2), OC_OK);
+            check_q_sim(&qs[k], rows, n, x, ot_out(&c1, 0)->data, qs[k].in == OC_I16 ? 40 : 1);
+            assert_memory_equal(ot_out(&c1, 0)->data, ot_out(&c2, 0)->data,
+                                ot_out(&c1, 0)->bytes);
+            ot_free(&c1);
+            ot_free(&c2);
+            free(x);
+        }
+    }
+}
+
+/* Rank-4 input: softmax runs over the last axis only. */
+static void test_quant_rank4(void **state)
+{
+    (void)state;
+    const qsm_case q = {OC_I8, OC_I8, 0.05f, 1.f / 256, 0, -128, 1.f};
+    int8_t x[2 * 3 * 5];
+    for (int i = 0; i < 30; i++)
+        x[i] = (int8_t)(i * 7 - 100);
+    int32_t dims[4] = {2, 1, 3, 5};
+    static oc_softmax_params p = {1.f};
+    ot_case c;
+    ot_init(&c, &oc_op_SOFTMAX);
+    c.op.params = &p;
+    int i = ot_input(&c, OC_I8, 4, dims, x, false);
+    int o = ot_output(&c, OC_I8);
+    c.tensors[i].q = (oc_qparams){1, 0, (float *)&q.s_in, (int64_t *)&q.z_in};
+    c.tensors[o].q = (oc_qparams){1, 0, (float *)&q.s_out, (int64_t *)&q.z_out};
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    assert_int_equal(ot_out(&c, 0)->shape.rank, 4);
+    check_q_sim(&q, 6, 5, x, ot_out(&c, 0)->data, 1);
+    ot_free(&c);
+}
+
+static void expect_q_reject(const qsm_case *q, const char *what)
+{
+    int8_t x[4] = {0};
+    ot_case c;
+    assert_int_equal(run_q(&c, q, 1, 2, x, 1), OC_ERROR);
+    if (!strstr(c.err.msg, what)) fail_msg("message '%s' lacks '%s'", c.err.msg, what);
+    ot_free(&c);
+}
+
+static void test_quant_rejects(void **state)
+{
+    (void)state;
+    const qsm_case bad[] = {
+        {OC_U8, OC_U8, 0.1f, 1.f / 256, 0, 3, 1.f},         /* uint8 zero point */
+        {OC_I8, OC_I8, 0.1f, 1.f / 128, 0, -128, 1.f},      /* int8 scale */
+        {OC_I8, OC_I8, 0.1f, 1.f / 256, 0, 0, 1.f},         /* int8 zero point */
+        {OC_I16, OC_I16, 0.1f, 1.f / 32768, 0, 5, 1.f},     /* int16 zero point */
+        {OC_I16, OC_I8, 0.1f, 1.f / 256, 0, -128, 1.f},     /* int16 -> int8 */
+        {OC_I8, OC_U8, 0.1f, 1.f / 256, 0, 0, 1.f},         /* int8 -> uint8 */
+        {OC_U8, OC_I8, 0.1f, 1.f / 256, 0, -128, 1.f},      /* uint8 -> int8 */
+        {OC_I8, OC_I8, 0.f, 1.f / 256, 0, -128, 1.f},       /* zero scale */
+    };
+    const char *what[] = {"zero point", "scale", "scale", "zero point",
+                          "int16", "uint8", "int8", "scale"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        expect_q_reject(&bad[k], what[k]);
+    /* unquantized integer input */
+    int32_t dims[2] = {1, 2};
+    int8_t x[2] = {0};
+    ot_case c;
+    ot_init(&c, &oc_op_SOFTMAX);
+    c.op.params = &g_beta1;
+    ot_input(&c, OC_I8, 2, dims, x, false);
+    ot_output(&c, OC_I8);
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +475,10 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_quant_tflite_values),
+        cmocka_unit_test(test_quant_float_reference),
+        cmocka_unit_test(test_quant_rank4),
+        cmocka_unit_test(test_quant_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,10 @@ static void geometry(const tc_cfg *g, int32_t *oh, int32_t *ow, int32_t *pt, int
     *oh = g->oh;
     *ow = g->ow;
     /* TFLite: padding of a conv whose input has the output's size */
-    int32_t ch = g->pad == OC_PAD_SAME ? (g->oh + g->sh - 1) / g->sh : (g->oh - g->kh + g->sh) / g->sh;
-    int32_t cw = g->pad == OC_PAD_SAME ? (g->ow + g->sw - 1) / g->sw : (g->ow - g->kw + g->sw) / g->sw;
+    int32_t ch =
+        g->pad == OC_PAD_SAME ? (g->oh + g->sh - 1) / g->sh : (g->oh - g->kh + g->sh) / g->sh;
+    int32_t cw =
+        g->pad == OC_PAD_SAME ? (g->ow + g->sw - 1) / g->sw : (g->ow - g->kw + g->sw) / g->sw;
     int32_t th = (ch - 1) * g->sh + g->kh - g->oh, tw = (cw - 1) * g->sw + g->kw - g->ow;
     *pt = th > 0 ? th / 2 : 0;
     *pl = tw > 0 ? tw / 2 : 0;
@@ -91,7 +93,8 @@ static void check(const tc_cfg *g)
                                     (double)x[((bb * g->h + iy) * g->w + ix) * g->ic + ci] *
                                     w[((o * g->kh + ky) * g->kw + kx) * g->ic + ci];
                             }
-    for (size_t i = 0; i < n; i++) want[i] = kt_clamp(want[i] + (bias ? b[i % g->oc] : 0), g->act);
+    for (size_t i = 0; i < n; i++)
+        want[i] = kt_clamp(want[i] + (bias ? b[i % g->oc] : 0), g->act);
     char what[128];
     snprintf(what, sizeof what, "%s %dx%dx%d->%dx%dx%d k%dx%d s%d,%d pad%d",
              g->custom ? "tconv_bias" : "tconv", g->h, g->w, g->ic, oh, ow, g->oc, g->kh, g->kw,
@@ -129,7 +132,8 @@ static void test_tconv(void **state)
         /* output_shape only known at run time */
         {1, 4, 4, 3, 2, 3, 3, 2, 2, OC_PAD_SAME, OC_ACT_NONE, 7, 7, true, true, false, false, 7},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(&cases[i]);
 }
 
 static void test_tconv_bias(void **state)
@@ -142,7 +146,8 @@ static void test_tconv_bias(void **state)
         {1, 5, 4, 3, 7, 3, 3, 2, 2, OC_PAD_VALID, OC_ACT_NONE, 0, 0, true, true, true, true, 3},
         {2, 3, 6, 17, 4, 4, 2, 3, 1, OC_PAD_SAME, OC_ACT_NONE, 0, 0, true, false, true, true, 4},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check(&cases[i]);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check(&cases[i]);
 }
 
 static void test_tconv_bias_options(void **state)
@@ -242,5 +247,6 @@ int main(void)
         cmocka_unit_test(test_tconv_bias_options),
         cmocka_unit_test(test_tconv_reject),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "op_test.h"
+#include "qtest_util.h"
 
 static void run1(const oc_op_def *def, oc_dtype dt, int rank, const int32_t *dims, const void *in,
                  void *got, int nthr)
@@ -196,12 +197,71 @@ static void test_rejections(void **state)
     ot_free(&c);
 }
 
+/* Quantized ABS (int8, int16) and RSQRT (int8) against the float simulation (1 LSB), with
+ * exact values where TFLite's integer path decides. */
+static void test_quantized(void **state)
+{
+    (void)state;
+    uint32_t seed = 21;
+    char msg[256];
+    for (int rep = 0; rep < 9; rep++) {
+        int kind = rep % 3; /* 0 ABS int8, 1 ABS int16, 2 RSQRT int8 */
+        oc_dtype t = kind == 1 ? OC_I16 : OC_I8;
+        int32_t n = 300;
+        qt_spec in = {t, 1, {n}, qt_rscale(&seed, kind == 1 ? 1e-4 : 0.01, kind == 1 ? 1e-3 : 0.1),
+                      kind == 1 ? 0 : qt_rzp(&seed, t)};
+        qt_spec out = {t, 1, {n}, rep < 3 ? in.scale : qt_rscale(&seed, 0.001, 0.1),
+                       kind == 1 ? 0 : qt_rzp(&seed, t)};
+        if (kind == 1 && rep >= 3) out.scale = qt_rscale(&seed, 1e-4, 1e-3);
+        if (rep < 3) out.zp = kind == 1 ? 0 : in.zp;
+        if (kind == 2) in.zp = -128; /* RSQRT: non-negative inputs only */
+        void *x = qt_rand(t, n, seed), *got = malloc((size_t)n * 2);
+        const void *data[1] = {x};
+        const oc_op_def *def = kind == 2 ? &oc_op_RSQRT : &oc_op_ABS;
+        if (qt_run(def, NULL, 1, &in, data, &out, got, 1, msg) != OC_OK) fail_msg("%s", msg);
+        for (int32_t i = 0; i < n; i++) {
+            double v = qt_deq(&in, qt_get(t, x, i));
+            double f = kind == 2 ? (v == 0 ? INFINITY : 1 / sqrt(v)) : fabs(v);
+            double want = isinf(f) ? 127 : qt_quant(&out, f, 1, 0), g = qt_get(t, got, i);
+            /* TFLite's RSQRT keeps 20 fractional bits: a relative error ~2^-20 plus rounding */
+            double tol = kind == 2 ? 1 + fabs(want - (double)out.zp) * 1e-5 : 1;
+            if (fabs(g - want) > tol)
+                fail_msg("%s %s element %d (x %g): got %g want %g", def->name, oc_dtype_name(t),
+                         i, qt_get(t, x, i), g, want);
+        }
+        free(x);
+        free(got);
+    }
+    /* exact: ABS with equal scales is |x - zp| + zp; RSQRT(4 * s) with s = 1 -> 0.5 / 0.25 = 2 */
+    int8_t a[3] = {-128, 5, -7}, g[3];
+    qt_spec ai = {OC_I8, 1, {3}, 0.5f, -3}, ao = {OC_I8, 1, {3}, 0.5f, -3};
+    const void *ad[1] = {a};
+    assert_int_equal(qt_run(&oc_op_ABS, NULL, 1, &ai, ad, &ao, g, 1, msg), OC_OK);
+    assert_int_equal(g[0], 122); /* 125 - 3 */
+    assert_int_equal(g[1], 5);
+    assert_int_equal(g[2], 1);
+    int8_t r[3] = {4, 0, 1};
+    qt_spec ri = {OC_I8, 1, {3}, 1.f, 0}, ro = {OC_I8, 1, {3}, 0.25f, 0};
+    const void *rd[1] = {r};
+    assert_int_equal(qt_run(&oc_op_RSQRT, NULL, 1, &ri, rd, &ro, g, 1, msg), OC_OK);
+    assert_int_equal(g[0], 2);
+    assert_int_equal(g[1], 127); /* 1/sqrt(0) saturates */
+    assert_int_equal(g[2], 4);
+    /* a negative input fails at eval; uint8 ABS is not supported */
+    r[1] = -1;
+    assert_int_equal(qt_run(&oc_op_RSQRT, NULL, 1, &ri, rd, &ro, g, 1, msg), OC_ERROR);
+    assert_non_null(strstr(msg, "non-negative"));
+    qt_spec u = {OC_U8, 1, {3}, 0.5f, 3};
+    assert_int_equal(qt_prepare(&oc_op_ABS, NULL, 1, &u, &u, msg), OC_ERROR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_float_ops),     cmocka_unit_test(test_round_half_even),
         cmocka_unit_test(test_int_ops),       cmocka_unit_test(test_zeros_like),
         cmocka_unit_test(test_large_threads), cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_quantized),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

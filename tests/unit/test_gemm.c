@@ -43,18 +43,34 @@ typedef struct rows_arg {
 } rows_arg;
 
 /* A-provider that copies rows into scratch (exercises the get_a path). */
-static const float *copy_rows(const void *vp, size_t m0, size_t m, float *scratch, size_t *lda)
+static void copy_rows(const void *vp, size_t m0, size_t m, float *scratch, oc_sgemm_a *out)
 {
     const rows_arg *r = vp;
-    for (size_t i = 0; i < m; i++) memcpy(scratch + i * r->lda, r->a + (m0 + i) * r->lda,
-                                          r->lda * sizeof(float));
-    *lda = r->lda;
-    return scratch;
+    for (size_t i = 0; i < m; i++)
+        memcpy(scratch + i * r->lda, r->a + (m0 + i) * r->lda, r->lda * sizeof(float));
+    out->a = scratch;
+    out->lda = r->lda;
+    out->off = NULL;
+}
+
+/* A-provider handing over indirect rows: row i of A is stored reversed, off[p] = k-1-p
+ * (exercises the implicit-GEMM kernels). */
+static int32_t g_rev_off[4096];
+static void reversed_rows(const void *vp, size_t m0, size_t m, float *scratch, oc_sgemm_a *out)
+{
+    const rows_arg *r = vp;
+    (void)scratch;
+    for (size_t i = 0; i < m; i++)
+        out->rows[i] = r->a + (m0 + i) * r->lda;
+    for (size_t p = 0; p < r->lda; p++)
+        g_rev_off[p] = (int32_t)(r->lda - 1 - p);
+    out->off = g_rev_off;
 }
 
 /* C = clamp(A B^T + bias) with B given [N][K] (trans_b = false: [K][N]). */
+/* provider: 0 plain A, 1 rows copied by an A-provider, 2 indirect rows (reversed storage). */
 static void check_one(const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k, bool kn_layout,
-                      bool provider, bool with_bias, float lo, float hi, unsigned seed)
+                      int provider, bool with_bias, float lo, float hi, unsigned seed)
 {
     float *a = malloc((m * k + 1) * sizeof(float)), *b = malloc((n * k + 1) * sizeof(float));
     float *bias = malloc((n + 1) * sizeof(float));
@@ -74,10 +90,18 @@ static void check_one(const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k, b
     float *scratch = oc_aligned_alloc((oc_sgemm_plan_scratch(&plan) + 1) * sizeof(float));
     size_t ldc = n + 3; /* a C row stride wider than N: the tile must not write past N */
     float *c1 = malloc(m * ldc * sizeof(float)), *c2 = malloc(m * ldc * sizeof(float));
-    for (size_t i = 0; i < m * ldc; i++) c1[i] = c2[i] = 1234.5f;
+    for (size_t i = 0; i < m * ldc; i++)
+        c1[i] = c2[i] = 1234.5f;
     rows_arg ra = {a, k};
-    oc_sgemm_args args = {.a = provider ? NULL : a, .lda = k, .get_a = copy_rows, .a_arg = &ra,
-                          .packed = pk, .c = c1, .ldc = ldc, .lo = lo, .hi = hi,
+    oc_sgemm_args args = {.a = provider ? NULL : a,
+                          .lda = k,
+                          .get_a = provider == 2 ? reversed_rows : copy_rows,
+                          .a_arg = &ra,
+                          .packed = pk,
+                          .c = c1,
+                          .ldc = ldc,
+                          .lo = lo,
+                          .hi = hi,
                           .scratch = scratch};
     oc_sgemm_run(&plan, &args, NULL);
     oc_threadpool *pool = oc_threadpool_create(2);
@@ -88,12 +112,13 @@ static void check_one(const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k, b
         for (size_t j = 0; j < n; j++) {
             double s = with_bias ? bias[j] : 0;
             for (size_t p = 0; p < k; p++)
-                s += (double)a[i * k + p] * (kn_layout ? b[p * n + j] : b[j * k + p]);
+                s += (double)a[i * k + (provider == 2 ? k - 1 - p : p)] *
+                     (kn_layout ? b[p * n + j] : b[j * k + p]);
             s = s < lo ? lo : s > hi ? hi : s;
             double got = c1[i * ldc + j];
             if (!(fabs(got - s) <= 2e-6 * (double)(k + 8) * fmax(1.0, fabs(s))))
-                fail_msg("%s m%zu n%zu k%zu: C[%zu][%zu] = %.9g, want %.9g", kr->name, m, n, k,
-                         i, j, got, s);
+                fail_msg("%s m%zu n%zu k%zu: C[%zu][%zu] = %.9g, want %.9g", kr->name, m, n, k, i,
+                         j, got, s);
         }
         for (size_t j = n; j < ldc; j++)
             if (c1[i * ldc + j] != 1234.5f) fail_msg("%s wrote past N at row %zu", kr->name, i);
@@ -123,8 +148,8 @@ static void test_all_kernels_edges(void **state)
             for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
                 for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++)
                     for (size_t l = 0; l < sizeof ks / sizeof ks[0]; l++)
-                        check_one(&t[q], ms[i], ns[j], ks[l], false, false, true, -1e30f, 1e30f,
-                                  seed++);
+                        check_one(&t[q], ms[i], ns[j], ks[l], false, (int)(l % 3), true, -1e30f,
+                                  1e30f, seed++);
     }
 }
 
@@ -136,12 +161,14 @@ static void test_layouts_provider_clamp(void **state)
         size_t count;
         const oc_sgemm_kernel *t = usable(isa, &count);
         for (size_t q = 0; q < count; q++) {
-            check_one(&t[q], 29, 45, 19, true, false, true, -1e30f, 1e30f, seed++);
-            check_one(&t[q], 29, 45, 19, false, true, false, -1e30f, 1e30f, seed++);
-            check_one(&t[q], 1, 45, 19, true, true, true, -1e30f, 1e30f, seed++);
-            check_one(&t[q], 30, 20, 40, false, false, true, 0.f, 6.f, seed++);
-            check_one(&t[q], 1, 70, 40, false, false, true, -1.f, 1.f, seed++);
-            check_one(&t[q], 17, 33, 33, false, false, true, 0.f, 1e30f, seed++);
+            check_one(&t[q], 29, 45, 19, true, 0, true, -1e30f, 1e30f, seed++);
+            check_one(&t[q], 29, 45, 19, false, 1, false, -1e30f, 1e30f, seed++);
+            check_one(&t[q], 29, 45, 19, false, 2, true, -1e30f, 1e30f, seed++);
+            check_one(&t[q], 1, 45, 19, true, 1, true, -1e30f, 1e30f, seed++);
+            check_one(&t[q], 1, 45, 19, true, 2, true, -1e30f, 1e30f, seed++);
+            check_one(&t[q], 30, 20, 40, false, 0, true, 0.f, 6.f, seed++);
+            check_one(&t[q], 1, 70, 40, false, 0, true, -1.f, 1.f, seed++);
+            check_one(&t[q], 17, 33, 33, false, 2, true, 0.f, 1e30f, seed++);
         }
     }
 }
@@ -150,8 +177,8 @@ static void test_big_shapes(void **state)
 {
     (void)state;
     /* Large enough for several tasks, column groups and the L2 budget split. */
-    static const size_t shapes[][3] = {{300, 70, 150}, {1, 1001, 256}, {49, 600, 700},
-                                       {200, 16, 9}};
+    static const size_t shapes[][3] = {
+        {300, 70, 150}, {1, 1001, 256}, {49, 600, 700}, {200, 16, 9}};
     unsigned seed = 900;
     for (int isa = 0; isa < OC_ISA_COUNT; isa++) {
         size_t count;
@@ -161,8 +188,8 @@ static void test_big_shapes(void **state)
             const oc_sgemm_kernel *kr = oc_sgemm_kernel_select((oc_isa)isa, shapes[i][1]);
             assert_ptr_not_equal(kr, NULL);
             assert_int_equal(kr->isa, isa);
-            check_one(kr, shapes[i][0], shapes[i][1], shapes[i][2], false, i == 3, true, -1e30f,
-                      1e30f, seed++);
+            check_one(kr, shapes[i][0], shapes[i][1], shapes[i][2], false, (int)(i % 3), true,
+                      -1e30f, 1e30f, seed++);
         }
     }
 }
@@ -212,9 +239,12 @@ static void test_select(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_kernels_edges), cmocka_unit_test(test_layouts_provider_clamp),
-        cmocka_unit_test(test_big_shapes),        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_all_kernels_edges),
+        cmocka_unit_test(test_layouts_provider_clamp),
+        cmocka_unit_test(test_big_shapes),
+        cmocka_unit_test(test_plan),
         cmocka_unit_test(test_select),
     };
+    oc_kernels_force_parallel(true); /* small cases too: 2 threads must equal 1 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
