@@ -70,6 +70,14 @@ NNFW_STATUS oc_sess_create(nnfw_session **out)
         *out = NULL;
         return NNFW_STATUS_OUT_OF_MEMORY;
     }
+    /* As onert built with ENVVAR_ONERT_CONFIG: environment variables of the config keys are the
+     * defaults; nnfw_set_config and a package config override them. Bad values are ignored. */
+    static const char *const env_keys[] = {"NUM_THREADS", "ENABLE_LOG", "EXECUTOR"};
+    for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
+        const char *v = getenv(env_keys[i]);
+        if (v && *v && oc_sess_apply_config(s, env_keys[i], v, false) != NNFW_STATUS_NO_ERROR)
+            s->last_error[0] = '\0';
+    }
     *out = s;
     return NNFW_STATUS_NO_ERROR;
 }

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Waking a sleeping thread costs 3-25 us here, more than many kernels take, so both sides spin
+ * briefly before sleeping: workers between jobs, the caller while waiting for the last task. */
+#define SPIN_ITERATIONS 20000
+
 struct oc_threadpool {
     int nthreads; /* including the caller */
     pthread_t *threads;
@@ -15,10 +19,17 @@ struct oc_threadpool {
     void *arg;
     size_t n;
     atomic_size_t next;
-    int active;        /* workers still inside the current job */
-    unsigned long gen; /* job generation: workers wait for it to change */
-    int quit;
+    atomic_int active;   /* workers still inside the current job */
+    atomic_ulong gen;    /* job generation: workers wait for it to change */
+    atomic_int quit;
 };
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 static void run_tasks(oc_threadpool *p)
 {
@@ -33,17 +44,26 @@ static void *worker(void *vp)
 {
     oc_threadpool *p = vp;
     unsigned long seen = 0;
-    pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->quit && p->gen == seen) pthread_cond_wait(&p->work_cv, &p->mu);
-        if (p->quit) break;
-        seen = p->gen;
-        pthread_mutex_unlock(&p->mu);
+        for (int s = 0; s < SPIN_ITERATIONS && atomic_load(&p->gen) == seen &&
+                        !atomic_load(&p->quit);
+             s++)
+            cpu_relax();
+        if (atomic_load(&p->gen) == seen && !atomic_load(&p->quit)) {
+            pthread_mutex_lock(&p->mu);
+            while (!atomic_load(&p->quit) && atomic_load(&p->gen) == seen)
+                pthread_cond_wait(&p->work_cv, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit)) break;
+        seen = atomic_load(&p->gen);
         run_tasks(p);
-        pthread_mutex_lock(&p->mu);
-        if (--p->active == 0) pthread_cond_signal(&p->done_cv);
+        if (atomic_fetch_sub(&p->active, 1) == 1) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->done_cv);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
-    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
@@ -75,7 +95,7 @@ void oc_threadpool_destroy(oc_threadpool *p)
 {
     if (!p) return;
     pthread_mutex_lock(&p->mu);
-    p->quit = 1;
+    atomic_store(&p->quit, 1);
     pthread_cond_broadcast(&p->work_cv);
     pthread_mutex_unlock(&p->mu);
     if (p->threads)
@@ -98,19 +118,22 @@ void oc_parallel_for(oc_threadpool *p, size_t n, oc_task_fn fn, void *arg)
         for (size_t i = 0; i < n; i++) fn(arg, i);
         return;
     }
-    pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->arg = arg;
     p->n = n;
     atomic_store(&p->next, 0);
-    p->active = p->nthreads - 1;
-    p->gen++;
+    atomic_store(&p->active, p->nthreads - 1);
+    pthread_mutex_lock(&p->mu);
+    atomic_fetch_add(&p->gen, 1); /* publishes the job (seq_cst) */
     pthread_cond_broadcast(&p->work_cv);
     pthread_mutex_unlock(&p->mu);
     run_tasks(p);
-    pthread_mutex_lock(&p->mu);
-    while (p->active > 0) pthread_cond_wait(&p->done_cv, &p->mu);
-    pthread_mutex_unlock(&p->mu);
+    for (int s = 0; s < SPIN_ITERATIONS && atomic_load(&p->active) > 0; s++) cpu_relax();
+    if (atomic_load(&p->active) > 0) {
+        pthread_mutex_lock(&p->mu);
+        while (atomic_load(&p->active) > 0) pthread_cond_wait(&p->done_cv, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
 }
 
 int oc_cpu_count(void)
