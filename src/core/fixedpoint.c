@@ -29,13 +29,12 @@ void oc_quantize_multiplier(double m, int32_t *q, int *shift)
 /* exp(a) for a in [-1/4, 0), Q0.31: Taylor expansion around -1/8. */
 static int32_t exp_on_quarter_interval(int32_t a)
 {
-    const int32_t c = 1895147668;         /* exp(-1/8) */
+    const int32_t c = 1895147668;        /* exp(-1/8) */
     const int32_t one_third = 715827883; /* 1/3 */
     int32_t x = oc_wrap_add(a, 1 << 28); /* a + 1/8 */
     int32_t x2 = oc_srdhm(x, x), x3 = oc_srdhm(x2, x), x4 = oc_srdhm(x2, x2);
     int32_t x4_over_4 = oc_rdbpot(x4, 2);
-    int32_t poly =
-        oc_rdbpot(oc_wrap_add(oc_srdhm(oc_wrap_add(x4_over_4, x3), one_third), x2), 1);
+    int32_t poly = oc_rdbpot(oc_wrap_add(oc_srdhm(oc_wrap_add(x4_over_4, x3), one_third), x2), 1);
     return oc_wrap_add(c, oc_srdhm(c, oc_wrap_add(x, poly)));
 }
 

@@ -82,6 +82,50 @@ static size_t min_sz(size_t a, size_t b)
     return a < b ? a : b;
 }
 
+void oc_gemm_split_init(oc_gemm_split *s, size_t mr, size_t nr, size_t panel_bytes, size_t m,
+                        size_t n, double work, size_t max_tasks)
+{
+    memset(s, 0, sizeof *s);
+    if (m == 0 || n == 0) return;
+    if (max_tasks == 0) max_tasks = DEFAULT_MAX_TASKS;
+    s->mpanels = ceil_div(m, mr);
+    s->npanels = ceil_div(n, nr);
+    size_t want = work / MIN_TASK_MACS < (double)max_tasks ? (size_t)(work / MIN_TASK_MACS)
+                                                           : max_tasks;
+    if (want < 1) want = 1;
+
+    if (m == 1) { /* GEMV: split the columns */
+        size_t t = min_sz(want, s->npanels);
+        s->n_per_task = ceil_div(s->npanels, t);
+        s->ntasks_n = ceil_div(s->npanels, s->n_per_task);
+        s->m_per_task = 1;
+        s->mtasks = 1;
+    } else {
+        /* Column groups small enough for their packed B to stay in L2. */
+        size_t per_group = B_L2_BUDGET / (panel_bytes ? panel_bytes : 1);
+        if (per_group < 1) per_group = 1;
+        size_t groups = ceil_div(s->npanels, per_group);
+        if (groups > max_tasks) groups = max_tasks;
+        s->n_per_task = ceil_div(s->npanels, groups);
+        s->ntasks_n = ceil_div(s->npanels, s->n_per_task);
+        size_t mt = ceil_div(want, s->ntasks_n);
+        if (mt * s->ntasks_n > max_tasks) mt = max_tasks / s->ntasks_n;
+        if (mt < 1) mt = 1;
+        if (mt > s->mpanels) mt = s->mpanels;
+        /* Few row panels but many threads wanted: split the columns further. */
+        if (mt * s->ntasks_n < want && s->ntasks_n < s->npanels) {
+            size_t nt = min_sz(s->npanels, want / mt ? want / mt : 1);
+            if (nt > s->ntasks_n) {
+                s->n_per_task = ceil_div(s->npanels, nt);
+                s->ntasks_n = ceil_div(s->npanels, s->n_per_task);
+            }
+        }
+        s->m_per_task = ceil_div(s->mpanels, mt);
+        s->mtasks = ceil_div(s->mpanels, s->m_per_task);
+    }
+    s->ntasks = s->mtasks * s->ntasks_n;
+}
+
 void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, size_t n, size_t k,
                         bool a_scratch, size_t max_tasks)
 {
@@ -91,46 +135,17 @@ void oc_sgemm_plan_init(oc_sgemm_plan *p, const oc_sgemm_kernel *kr, size_t m, s
     p->n = n;
     p->k = k;
     if (m == 0 || n == 0) return;
-    if (max_tasks == 0) max_tasks = DEFAULT_MAX_TASKS;
     size_t mr = (size_t)kr->mr, nr = (size_t)kr->nr;
-    p->mpanels = ceil_div(m, mr);
-    p->npanels = ceil_div(n, nr);
-    double macs = (double)m * (double)n * (double)(k ? k : 1);
-    size_t want =
-        macs / MIN_TASK_MACS < (double)max_tasks ? (size_t)(macs / MIN_TASK_MACS) : max_tasks;
-    if (want < 1) want = 1;
-
-    if (m == 1) { /* GEMV: split the columns */
-        size_t t = min_sz(want, p->npanels);
-        p->n_per_task = ceil_div(p->npanels, t);
-        p->ntasks_n = ceil_div(p->npanels, p->n_per_task);
-        p->m_per_task = 1;
-        p->mtasks = 1;
-    } else {
-        /* Column groups small enough for their packed B to stay in L2. */
-        size_t panel_bytes = (k + 1) * nr * sizeof(float);
-        size_t per_group = B_L2_BUDGET / panel_bytes;
-        if (per_group < 1) per_group = 1;
-        size_t groups = ceil_div(p->npanels, per_group);
-        if (groups > max_tasks) groups = max_tasks;
-        p->n_per_task = ceil_div(p->npanels, groups);
-        p->ntasks_n = ceil_div(p->npanels, p->n_per_task);
-        size_t mt = ceil_div(want, p->ntasks_n);
-        if (mt * p->ntasks_n > max_tasks) mt = max_tasks / p->ntasks_n;
-        if (mt < 1) mt = 1;
-        if (mt > p->mpanels) mt = p->mpanels;
-        /* Few row panels but many threads wanted: split the columns further. */
-        if (mt * p->ntasks_n < want && p->ntasks_n < p->npanels) {
-            size_t nt = min_sz(p->npanels, want / mt ? want / mt : 1);
-            if (nt > p->ntasks_n) {
-                p->n_per_task = ceil_div(p->npanels, nt);
-                p->ntasks_n = ceil_div(p->npanels, p->n_per_task);
-            }
-        }
-        p->m_per_task = ceil_div(p->mpanels, mt);
-        p->mtasks = ceil_div(p->mpanels, p->m_per_task);
-    }
-    p->ntasks = p->mtasks * p->ntasks_n;
+    oc_gemm_split s;
+    oc_gemm_split_init(&s, mr, nr, (k + 1) * nr * sizeof(float), m, n,
+                       (double)m * (double)n * (double)(k ? k : 1), max_tasks);
+    p->mpanels = s.mpanels;
+    p->npanels = s.npanels;
+    p->m_per_task = s.m_per_task;
+    p->n_per_task = s.n_per_task;
+    p->mtasks = s.mtasks;
+    p->ntasks_n = s.ntasks_n;
+    p->ntasks = s.ntasks;
     if (a_scratch) p->scratch_per_task = mr * (k ? k : 1) + 16; /* +16: keep slots 64B apart */
 }
 

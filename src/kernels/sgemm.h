@@ -87,6 +87,19 @@ typedef struct oc_sgemm_a {
 typedef void (*oc_sgemm_a_fn)(const void *arg, size_t m0, size_t m, float *scratch,
                               oc_sgemm_a *out);
 
+/* The task split shared by the float and the integer GEMM: tasks of (row-panel range,
+ * column-panel group), column groups sized so their packed B stays in L2. */
+typedef struct oc_gemm_split {
+    size_t mpanels, npanels;       /* ceil(m/MR), ceil(n/NR) */
+    size_t m_per_task, n_per_task; /* panels */
+    size_t mtasks, ntasks_n, ntasks;
+} oc_gemm_split;
+
+/* panel_bytes: packed bytes of one column panel; work: m*n*k scaled to float multiply-adds
+ * (cheaper integer MACs count less); max_tasks 0 = default. */
+void oc_gemm_split_init(oc_gemm_split *s, size_t mr, size_t nr, size_t panel_bytes, size_t m,
+                        size_t n, double work, size_t max_tasks);
+
 typedef struct oc_sgemm_plan {
     const oc_sgemm_kernel *kr;
     size_t m, n, k;

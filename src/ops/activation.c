@@ -112,9 +112,9 @@ static void act_range(void *arg, int64_t begin, int64_t end)
 /* The quantized kernel family of a kind (activation_q.c). */
 static oc_qact_kind qkind(act_kind k)
 {
-    static const oc_qact_kind q[] = {OC_QACT_RELU,       OC_QACT_RELU6,    OC_QACT_RELU_N1_TO_1,
+    static const oc_qact_kind q[] = {OC_QACT_RELU,       OC_QACT_RELU6,      OC_QACT_RELU_N1_TO_1,
                                      OC_QACT_LEAKY_RELU, OC_QACT_HARD_SWISH, OC_QACT_LOGISTIC,
-                                     OC_QACT_TANH,       OC_QACT_ELU,      OC_QACT_GELU};
+                                     OC_QACT_TANH,       OC_QACT_ELU,        OC_QACT_GELU};
     return q[k];
 }
 

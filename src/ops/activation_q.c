@@ -39,7 +39,7 @@ typedef struct qact_state {
     int16_t hs_out_mult, hs_relu_mult; /* HARD_SWISH */
     int hs_out_exp, hs_relu_exp;
     uint8_t lut[256]; /* indexed by the raw byte */
-    int16_t *lut16; /* A_LUT16: 65536 entries indexed by (uint16_t)x, after the struct */
+    int16_t *lut16;   /* A_LUT16: 65536 entries indexed by (uint16_t)x, after the struct */
 } qact_state;
 
 /* ---- HARD_SWISH ------------------------------------------------------------------------- */
@@ -147,7 +147,9 @@ static void fill_lut16(qact_state *s, float si, float so, double (*f)(double))
     for (int32_t v = INT16_MIN; v <= INT16_MAX; v++) {
         double y = round(f((double)si * v) / (double)so);
         /* symmetric range, as TFLite's int16 kernels (tanh never gives -32768) */
-        s->lut16[(uint16_t)v] = (int16_t)(y < -INT16_MAX ? -INT16_MAX : y > INT16_MAX ? INT16_MAX : y);
+        s->lut16[(uint16_t)v] = (int16_t)(y < -INT16_MAX  ? -INT16_MAX
+                                          : y > INT16_MAX ? INT16_MAX
+                                                          : y);
     }
     s->mode = A_LUT16;
 }
@@ -170,8 +172,8 @@ static bool kind_supports(oc_qact_kind k, oc_dtype t)
 
 static const char *kind_name(oc_qact_kind k)
 {
-    static const char *n[] = {"RELU", "RELU6",    "RELU_N1_TO_1", "LEAKY_RELU", "HARD_SWISH",
-                              "LOGISTIC", "TANH", "ELU", "GELU"};
+    static const char *n[] = {"RELU",     "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "HARD_SWISH",
+                              "LOGISTIC", "TANH",  "ELU",          "GELU"};
     return n[k];
 }
 

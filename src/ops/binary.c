@@ -68,8 +68,7 @@ void oc_qtype_range(oc_dtype t, int32_t *lo, int32_t *hi)
     *hi = t == OC_U8 ? UINT8_MAX : t == OC_I8 ? INT8_MAX : INT16_MAX;
 }
 
-oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale,
-                      int32_t *zp)
+oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale, int32_t *zp)
 {
     const char *name = t->name ? t->name : "?";
     if (t->q.count != 1 || !t->q.scale || !t->q.zero_point)
@@ -89,8 +88,8 @@ oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *s
     return OC_OK;
 }
 
-oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale,
-                         int32_t zp, int32_t *lo, int32_t *hi)
+oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale, int32_t zp,
+                         int32_t *lo, int32_t *hi)
 {
     int32_t tmin, tmax;
     oc_qtype_range(t, &tmin, &tmax);

@@ -55,12 +55,11 @@ bool oc_is_qtype(oc_dtype t);
 void oc_qtype_range(oc_dtype t, int32_t *lo, int32_t *hi);
 /* The per-tensor scale and zero point of t. Fails unless t carries exactly one finite scale
  * > 0 and a zero point inside t's type range (t->dtype must be a quantized type). */
-oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale,
-                      int32_t *zp);
+oc_status oc_q_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, float *scale, int32_t *zp);
 /* TFLite CalculateActivationRangeQuantized: a fused activation's clamp in the quantized domain
  * of out (scale, zp), within out's type range. Fails for TANH / SIGN_BIT. */
-oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale,
-                         int32_t zp, int32_t *lo, int32_t *hi);
+oc_status oc_act_range_q(oc_ctx *ctx, const oc_op *op, int act, oc_dtype t, float scale, int32_t zp,
+                         int32_t *lo, int32_t *hi);
 /* Replaces op->state by a zeroed block of n bytes (prepare may run more than once); NULL when
  * out of memory. Freed by oc_ew_release. */
 void *oc_ew_state(oc_op *op, size_t n);

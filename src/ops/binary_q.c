@@ -3,9 +3,10 @@
  * reference_integer_ops they call, double-rounding fixed point):
  * - ADD/SUB uint8/int8: both inputs rescaled to a common scale with 20 bits of headroom
  *   (left_shift 20, multipliers in/(2*max_in)), summed, then rescaled to the output;
- *   int16: the same with left_shift 15, or, when pot_scale_int16 is set (zero points 0)
- *   (the schema default) and all three scales are powers of two, the LSTM path: one input
- *   shifted right onto the output scale and a saturating int16 add.
+ *   int16: the same with left_shift 15, or, when pot_scale_int16 is set (the schema default
+ *   when the options table exists, false without one), the zero points are 0 and all three
+ *   scales are powers of two, the LSTM path: one input shifted right onto the output scale
+ *   and a saturating int16 add.
  * - MUL: (a - za) * (b - zb) rescaled by s_a * s_b / s_out (computed in float, as TFLite);
  *   int16 needs zero points 0; int16 x int16 -> int8/uint8 is the Q0.15 product >> 8.
  * - DIV (uint8, int8): TFLite's reciprocal-based integer division.

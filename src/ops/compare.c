@@ -1,9 +1,10 @@
 /* EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: broadcast comparisons giving
  * BOOL. Inputs float32, int32, int64, bool (EQUAL/NOT_EQUAL), int16 when both inputs share
  * their quantization (raw values then order like real values), uint8/int8 without quantization
- * (raw order) and uint8/int8 with any per-tensor quantization: as TFLite (kernels/comparisons.cc, ComparisonWithScaling) both
- * sides are rescaled to ((x - zp) << 8) * scale in fixed point (multiplier and shift from each
- * input's own scale) and those integers are compared, even when the qparams are equal. */
+ * (raw order) and uint8/int8 with any per-tensor quantization: as TFLite (kernels/comparisons.cc,
+ * ComparisonWithScaling) both sides are rescaled to ((x - zp) << 8) * scale in fixed point
+ * (multiplier and shift from each input's own scale) and those integers are compared, even when the
+ * qparams are equal. */
 #include <stdint.h>
 
 #include "core/fixedpoint.h"

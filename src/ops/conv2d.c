@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "kernels/conv.h"
+#include "kernels/qref.h"
 #include "ops/conv_params.h"
+#include "ops/conv_quant.h"
 #include "ops/conv_util.h"
 
 typedef struct conv_state {
@@ -13,6 +15,9 @@ typedef struct conv_state {
     bool packed_at_prepare;
     const void *w_data, *b_data; /* what `packed` was built from */
     float lo, hi;
+    /* quantized */
+    bool quant;
+    oc_qconv q;
 } conv_state;
 
 static oc_status conv_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -35,10 +40,48 @@ static void conv_release(oc_op *op)
     conv_state *s = op->state;
     if (!s) return;
     oc_conv_plan_free(&s->plan);
+    oc_qconv_free(&s->q);
     oc_aligned_free(s->packed);
     oc_aligned_free(s->scratch);
     free(s);
     op->state = NULL;
+}
+
+/* ---- quantized ----------------------------------------------------------------------------- */
+
+static oc_status qconv_prepare(oc_ctx *ctx, oc_op *op, conv_state *s, const oc_conv_geom *g,
+                               const oc_tensor *in, const oc_tensor *w, const oc_tensor *b,
+                               const oc_tensor *out, int act)
+{
+    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, in, w, b, out, act, g->oc, 0, &s->q));
+    s->plan.g = *g;
+    return OC_OK;
+}
+
+typedef struct qref_ctx {
+    const conv_state *s;
+    const void *in, *w, *b;
+    void *out;
+    size_t rows, per;
+} qref_ctx;
+
+static void qref_task(void *arg, size_t t)
+{
+    const qref_ctx *c = arg;
+    size_t r0 = t * c->per, r1 = r0 + c->per < c->rows ? r0 + c->per : c->rows;
+    oc_qref_conv(&c->s->plan.g, &c->s->q.req, c->in, c->w, c->b, c->out, r0, r1);
+}
+
+static oc_status qconv_eval(oc_ctx *ctx, oc_op *op, conv_state *s)
+{
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    const oc_conv_geom *g = &s->plan.g;
+    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data,
+                  (size_t)g->n * (size_t)g->oh, 0};
+    c.per = (c.rows + 15) / 16;
+    oc_parallel_for(ctx->pool, (c.rows + c.per - 1) / c.per, qref_task, &c);
+    return OC_OK;
 }
 
 static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
@@ -48,9 +91,15 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
     OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
-    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    const bool quant = oc_qconv_type(in->dtype);
+    if (quant) {
+        if (in->shape.rank != 4 || w->shape.rank != 4)
+            return oc_op_fail(ctx, op, "input and filter must have rank 4");
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
     if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
         return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
     if (p->stride_w <= 0 || p->stride_h <= 0 || p->dilation_w <= 0 || p->dilation_h <= 0)
@@ -66,9 +115,11 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
                           id[3]);
     }
     if (wd[0] <= 0 || wd[1] <= 0 || wd[2] <= 0) return oc_op_fail(ctx, op, "empty filter");
-    OC_TRY(oc_conv_check_bias(ctx, op, b, wd[0]));
-    float lo, hi;
-    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    float lo = 0, hi = 0;
+    if (!quant) {
+        OC_TRY(oc_conv_check_bias(ctx, op, b, wd[0]));
+        OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    }
 
     oc_conv_geom g = {.n = id[0],
                       .ih = id[1],
@@ -95,6 +146,8 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
         if (!s) return OC_NOMEMF(ctx->err);
         op->state = s;
     }
+    s->quant = quant;
+    if (quant) return qconv_prepare(ctx, op, s, &g, in, w, b, out, p->activation);
     oc_conv_plan old = s->plan;
     old.off = NULL; /* freed below; only geometry and kernel are compared */
     oc_conv_plan_free(&s->plan);
@@ -124,6 +177,7 @@ static oc_status conv_eval(oc_ctx *ctx, oc_op *op)
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) return qconv_eval(ctx, op, s);
     if (!s->packed_at_prepare) oc_conv_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
     oc_conv_run(&s->plan, in->data, s->packed, out->data, s->lo, s->hi, s->scratch, ctx->pool);
     return OC_OK;

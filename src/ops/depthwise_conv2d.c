@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "kernels/dwconv.h"
+#include "kernels/qref.h"
 #include "ops/conv_params.h"
+#include "ops/conv_quant.h"
 #include "ops/conv_util.h"
 
 typedef struct dw_state {
@@ -14,6 +16,8 @@ typedef struct dw_state {
     bool packed_at_prepare;
     const void *w_data, *b_data;
     float lo, hi;
+    bool quant;
+    oc_qconv q;
 } dw_state;
 
 static oc_status dw_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -36,6 +40,7 @@ static void dw_release(oc_op *op)
 {
     dw_state *s = op->state;
     if (!s) return;
+    oc_qconv_free(&s->q);
     oc_aligned_free(s->packed);
     free(s);
     op->state = NULL;
@@ -48,9 +53,15 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
     OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
-    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    const bool quant = oc_qconv_type(in->dtype);
+    if (quant) {
+        if (in->shape.rank != 4 || w->shape.rank != 4)
+            return oc_op_fail(ctx, op, "input and filter must have rank 4");
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
     if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
         return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
     if (p->stride_w <= 0 || p->stride_h <= 0 || p->dilation_w <= 0 || p->dilation_h <= 0)
@@ -61,9 +72,11 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
     if (id[3] <= 0 || wd[3] % id[3] != 0)
         return oc_op_fail(ctx, op, "filter channels %d are not a multiple of input channels %d",
                           wd[3], id[3]);
-    OC_TRY(oc_conv_check_bias(ctx, op, b, wd[3]));
-    float lo, hi;
-    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    float lo = 0, hi = 0;
+    if (!quant) {
+        OC_TRY(oc_conv_check_bias(ctx, op, b, wd[3]));
+        OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    }
 
     oc_dw_geom g = {.n = id[0],
                     .ih = id[1],
@@ -91,6 +104,12 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
         if (!s) return OC_NOMEMF(ctx->err);
         op->state = s;
     }
+    s->quant = quant;
+    if (quant) {
+        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, in, w, b, out, p->activation, g.oc, 3, &s->q));
+        s->plan.g = g;
+        return OC_OK;
+    }
     oc_dw_plan old = s->plan;
     oc_dw_plan_init(&s->plan, &g, oc_conv_isa(ctx));
     size_t np = oc_dw_packed_floats(&s->plan);
@@ -110,12 +129,39 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
+typedef struct qref_ctx {
+    const dw_state *s;
+    const void *in, *w, *b;
+    void *out;
+    size_t rows, per;
+} qref_ctx;
+
+static void qref_task(void *arg, size_t t)
+{
+    const qref_ctx *c = arg;
+    size_t r0 = t * c->per, r1 = r0 + c->per < c->rows ? r0 + c->per : c->rows;
+    oc_qref_dwconv(&c->s->plan.g, &c->s->q.req, c->in, c->w, c->b, c->out, r0, r1);
+}
+
+static oc_status qdw_eval(oc_ctx *ctx, oc_op *op, dw_state *s)
+{
+    oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
+    oc_tensor *out = oc_out(ctx, op, 0);
+    const oc_dw_geom *g = &s->plan.g;
+    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data,
+                  (size_t)g->n * (size_t)g->oh, 0};
+    c.per = (c.rows + 15) / 16;
+    oc_parallel_for(ctx->pool, (c.rows + c.per - 1) / c.per, qref_task, &c);
+    return OC_OK;
+}
+
 static oc_status dw_eval(oc_ctx *ctx, oc_op *op)
 {
     dw_state *s = op->state;
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) return qdw_eval(ctx, op, s);
     if (!s->packed_at_prepare) oc_dw_pack(&s->plan, w->data, b ? b->data : NULL, s->packed);
     oc_dw_run(&s->plan, in->data, s->packed, out->data, s->lo, s->hi, ctx->pool);
     return OC_OK;

@@ -3,8 +3,10 @@
  * dims. Constant weights are packed once in prepare. */
 #include <string.h>
 
+#include "kernels/qref.h"
 #include "kernels/sgemm.h"
 #include "ops/conv_params.h"
+#include "ops/conv_quant.h"
 #include "ops/conv_util.h"
 
 typedef struct fc_state {
@@ -16,6 +18,9 @@ typedef struct fc_state {
     const void *w_data, *b_data;
     size_t n, k;
     float lo, hi;
+    bool quant;
+    oc_qconv q;
+    size_t m;
 } fc_state;
 
 static oc_status fc_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -34,6 +39,7 @@ static void fc_release(oc_op *op)
 {
     fc_state *s = op->state;
     if (!s) return;
+    oc_qconv_free(&s->q);
     oc_aligned_free(s->packed);
     free(s);
     op->state = NULL;
@@ -46,21 +52,26 @@ static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
     OC_TRY(oc_check_io(ctx, op, 2, 3, 1));
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
-    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", -1));
-    OC_TRY(oc_conv_check_f32(ctx, op, w, "weights", 2));
-    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    const bool quant = oc_qconv_type(in->dtype);
+    if (quant) {
+        if (w->shape.rank != 2) return oc_op_fail(ctx, op, "weights must have rank 2");
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", -1));
+        OC_TRY(oc_conv_check_f32(ctx, op, w, "weights", 2));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
     if (p->weights_format != 0)
         return oc_op_fail(ctx, op, "weights format %d is not supported", p->weights_format);
     int32_t n = w->shape.dims[0], k = w->shape.dims[1];
     if (k <= 0) return oc_op_fail(ctx, op, "weights have no input dimension");
-    OC_TRY(oc_conv_check_bias(ctx, op, b, n));
+    if (!quant) OC_TRY(oc_conv_check_bias(ctx, op, b, n));
     int64_t count = oc_tensor_count(in);
     if (in->shape.rank < 1 || count % k != 0)
         return oc_op_fail(ctx, op, "input of %lld elements is not a multiple of %d",
                           (long long)count, k);
     int64_t m = count / k;
-    float lo, hi;
-    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    float lo = 0, hi = 0;
+    if (!quant) OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
     oc_shape os;
     if (p->keep_num_dims) {
         if (in->shape.dims[in->shape.rank - 1] != k)
@@ -81,6 +92,14 @@ static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
         s = calloc(1, sizeof *s);
         if (!s) return OC_NOMEMF(ctx->err);
         op->state = s;
+    }
+    s->quant = quant;
+    if (quant) {
+        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_FC, in, w, b, out, p->activation, n, 0, &s->q));
+        s->m = (size_t)m;
+        s->n = (size_t)n;
+        s->k = (size_t)k;
+        return OC_OK;
     }
     const oc_sgemm_kernel *old_kr = s->kr;
     size_t old_n = s->n, old_k = s->k;
@@ -112,6 +131,13 @@ static oc_status fc_eval(oc_ctx *ctx, oc_op *op)
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) {
+        oc_conv_geom g = {.n = (int32_t)s->m, .ih = 1, .iw = 1, .ic = (int32_t)s->k, .oh = 1,
+                          .ow = 1, .oc = (int32_t)s->n, .kh = 1, .kw = 1, .sh = 1, .sw = 1,
+                          .dh = 1, .dw = 1};
+        oc_qref_conv(&g, &s->q.req, in->data, w->data, b ? b->data : NULL, out->data, 0, s->m);
+        return OC_OK;
+    }
     if (!s->packed_at_prepare)
         oc_sgemm_pack(s->kr, s->n, s->k, w->data, s->k, 1, b ? b->data : NULL, s->packed);
     oc_sgemm_args args = {.a = in->data,

@@ -53,15 +53,15 @@ typedef struct {
 static void l2_row_q(const l2_job *j, int64_t r)
 {
     int64_t n = j->n;
-    int32_t sq = 0;
+    uint32_t sq = 0; /* int32 that wraps, like TFLite's */
     for (int64_t i = 0; i < n; i++) {
         int32_t d = (j->dt == OC_U8 ? ((const uint8_t *)j->x)[r * n + i]
                                     : ((const int8_t *)j->x)[r * n + i]) - j->zp;
-        sq += d * d;
+        sq += (uint32_t)(d * d);
     }
     int32_t mult;
     int shift;
-    oc_inv_sqrt_multiplier_exp(sq, -1, &mult, &shift);
+    oc_inv_sqrt_multiplier_exp((int32_t)sq, -1, &mult, &shift);
     for (int64_t i = 0; i < n; i++) {
         if (j->dt == OC_U8) {
             int32_t d = ((const uint8_t *)j->x)[r * n + i] - j->zp;

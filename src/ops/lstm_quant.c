@@ -44,10 +44,10 @@ struct oc_lstm_q {
     int8_t proj_clip;
     int32_t *in_bias[4], *rec_bias[4], *proj_bias; /* in `biases` */
     int32_t *biases;
-    int16_t *gates;   /* 4 * n_batch * n_cell */
-    int16_t *tanh_c;  /* n_batch * n_cell */
-    int8_t *hidden;   /* n_batch * n_cell */
-    int8_t *xstage;   /* n_batch * n_input: one time step of batch-major input */
+    int16_t *gates;  /* 4 * n_batch * n_cell */
+    int16_t *tanh_c; /* n_batch * n_cell */
+    int8_t *hidden;  /* n_batch * n_cell */
+    int8_t *xstage;  /* n_batch * n_input: one time step of batch-major input */
 };
 
 void oc_lstm_q_free(oc_lstm_q *q)
@@ -62,22 +62,37 @@ void oc_lstm_q_free(oc_lstm_q *q)
 
 static const char *in_name(int i)
 {
-    static const char *names[24] = {
-        "input", "input_to_input_weights", "input_to_forget_weights", "input_to_cell_weights",
-        "input_to_output_weights", "recurrent_to_input_weights", "recurrent_to_forget_weights",
-        "recurrent_to_cell_weights", "recurrent_to_output_weights", "cell_to_input_weights",
-        "cell_to_forget_weights", "cell_to_output_weights", "input_gate_bias", "forget_gate_bias",
-        "cell_gate_bias", "output_gate_bias", "projection_weights", "projection_bias",
-        "output_state", "cell_state", "input_layer_norm_coefficients",
-        "forget_layer_norm_coefficients", "cell_layer_norm_coefficients",
-        "output_layer_norm_coefficients"};
+    static const char *names[24] = {"input",
+                                    "input_to_input_weights",
+                                    "input_to_forget_weights",
+                                    "input_to_cell_weights",
+                                    "input_to_output_weights",
+                                    "recurrent_to_input_weights",
+                                    "recurrent_to_forget_weights",
+                                    "recurrent_to_cell_weights",
+                                    "recurrent_to_output_weights",
+                                    "cell_to_input_weights",
+                                    "cell_to_forget_weights",
+                                    "cell_to_output_weights",
+                                    "input_gate_bias",
+                                    "forget_gate_bias",
+                                    "cell_gate_bias",
+                                    "output_gate_bias",
+                                    "projection_weights",
+                                    "projection_bias",
+                                    "output_state",
+                                    "cell_state",
+                                    "input_layer_norm_coefficients",
+                                    "forget_layer_norm_coefficients",
+                                    "cell_layer_norm_coefficients",
+                                    "output_layer_norm_coefficients"};
     return names[i];
 }
 
 /* An optional or required tensor of type dt, per-tensor quantized when scaled, of shape
  * [d0] or [d0, d1]. */
-static oc_status check(oc_ctx *ctx, const oc_op *op, int i, bool required, oc_dtype dt,
-                       bool scaled, int rank, int64_t d0, int64_t d1)
+static oc_status check(oc_ctx *ctx, const oc_op *op, int i, bool required, oc_dtype dt, bool scaled,
+                       int rank, int64_t d0, int64_t d1)
 {
     const oc_tensor *t = oc_in(ctx, op, i);
     if (!t) return required ? oc_op_fail(ctx, op, "%s is required", in_name(i)) : OC_OK;
@@ -175,8 +190,7 @@ static oc_status build(oc_ctx *ctx, const oc_op *op, const oc_lstm_params *p, oc
     float inter[5];
     OC_TRY(intermediate_scales(ctx, op, q, inter, &q->hidden_zp));
     /* tanh(c) reads c with 15 + log2(s_c) integer bits: TFLite handles 0..6 */
-    if (!oc_checked_log2(c->q.scale[0], &q->cell_log2) || q->cell_log2 > -9 ||
-        q->cell_log2 < -15)
+    if (!oc_checked_log2(c->q.scale[0], &q->cell_log2) || q->cell_log2 > -9 || q->cell_log2 < -15)
         return oc_op_fail(ctx, op, "cell_state scale must be a power of two 2^-n, n in 9..15");
     q->cell_clip = 0;
     if (p->cell_clip > 0.f) {
@@ -223,16 +237,15 @@ static oc_status build(oc_ctx *ctx, const oc_op *op, const oc_lstm_params *p, oc
         bp += q->n_cell;
         q->rec_bias[g] = bp;
         bp += q->n_cell;
-        fold_bias(oc_in(ctx, op, IN_W + g), q->layer_norm ? NULL : oc_in(ctx, op, IN_B + g),
-                  -x_zp, q->n_cell, q->n_input, q->in_bias[g]);
-        fold_bias(oc_in(ctx, op, IN_R + g), NULL, -q->h_zp, q->n_cell, q->n_output,
-                  q->rec_bias[g]);
+        fold_bias(oc_in(ctx, op, IN_W + g), q->layer_norm ? NULL : oc_in(ctx, op, IN_B + g), -x_zp,
+                  q->n_cell, q->n_input, q->in_bias[g]);
+        fold_bias(oc_in(ctx, op, IN_R + g), NULL, -q->h_zp, q->n_cell, q->n_output, q->rec_bias[g]);
     }
     q->proj_bias = NULL;
     if (q->projection) {
         q->proj_bias = bp;
-        fold_bias(oc_in(ctx, op, IN_PROJ_W), oc_in(ctx, op, IN_PROJ_B), q->hidden_zp,
-                  q->n_output, q->n_cell, q->proj_bias);
+        fold_bias(oc_in(ctx, op, IN_PROJ_W), oc_in(ctx, op, IN_PROJ_B), q->hidden_zp, q->n_output,
+                  q->n_cell, q->proj_bias);
     }
     return OC_OK;
 }
@@ -288,11 +301,11 @@ static void matmul_acc16(const int8_t *v, const int32_t *bias, const int8_t *w, 
 {
     for (int64_t b = 0; b < nb; b++)
         for (int64_t r = 0; r < nrow; r++) {
-            int32_t acc = bias[r];
+            uint32_t sum = (uint32_t)bias[r]; /* wraps like TFLite's int32 */
             const int8_t *wr = w + r * ncol, *vb = v + b * ncol;
             for (int64_t k = 0; k < ncol; k++)
-                acc += (int32_t)vb[k] * wr[k];
-            acc = oc_mul_by_qm(acc, mult, shift) + out[b * nrow + r];
+                sum += (uint32_t)((int32_t)vb[k] * wr[k]);
+            int32_t acc = oc_mul_by_qm((int32_t)sum, mult, shift) + out[b * nrow + r];
             out[b * nrow + r] = (int16_t)oc_clamp_i32(acc, INT16_MIN, INT16_MAX);
         }
 }
@@ -320,7 +333,8 @@ static void layer_norm(int16_t *x, const int16_t *w, const int32_t *bias, int32_
         for (int64_t j = 0; j < n; j++) {
             int32_t shifted = 1024 * row[j] - mean;
             int32_t rescaled = oc_mul_by_qm(shifted, inv_a, inv_b);
-            int64_t v3 = (int32_t)((uint32_t)rescaled * (uint32_t)(int32_t)w[j] + (uint32_t)bias[j]);
+            int64_t v3 =
+                (int32_t)((uint32_t)rescaled * (uint32_t)(int32_t)w[j] + (uint32_t)bias[j]);
             int32_t v4 = (int32_t)((v3 > 0 ? v3 + 512 : v3 - 512) / 1024);
             int32_t v5 = oc_mul_by_qm(v4, mult, shift + 12);
             row[j] = (int16_t)oc_clamp_i32(v5, INT16_MIN, INT16_MAX);
@@ -341,7 +355,8 @@ static void gate(const oc_lstm_q *q, int g, const int8_t *x, const int8_t *h, co
             for (int64_t k = 0; k < nc; k++) {
                 int32_t prod = oc_mul_by_qm((int32_t)peep[k] * c[b * nc + k], q->cell_mult[g],
                                             q->cell_shift[g]);
-                out[b * nc + k] = (int16_t)oc_clamp_i32(prod + out[b * nc + k], INT16_MIN, INT16_MAX);
+                out[b * nc + k] =
+                    (int16_t)oc_clamp_i32(prod + out[b * nc + k], INT16_MIN, INT16_MAX);
             }
     }
     if (ln) layer_norm(out, ln, bias, q->ln_mult[g], q->ln_shift[g], q->var_guard[g], nb, nc);
@@ -414,10 +429,10 @@ void oc_lstm_q_eval(oc_ctx *ctx, const oc_op *op, const oc_lstm_params *p, const
         if (q->projection) {
             for (int64_t b = 0; b < nb; b++)
                 for (int64_t r = 0; r < no; r++) {
-                    int32_t acc = q->proj_bias[r];
+                    uint32_t sum = (uint32_t)q->proj_bias[r];
                     for (int64_t k = 0; k < nc; k++)
-                        acc += (int32_t)q->hidden[b * nc + k] * pw[r * nc + k];
-                    acc = oc_mul_by_qm(acc, q->proj_mult, q->proj_shift) + q->h_zp;
+                        sum += (uint32_t)((int32_t)q->hidden[b * nc + k] * pw[r * nc + k]);
+                    int32_t acc = oc_mul_by_qm((int32_t)sum, q->proj_mult, q->proj_shift) + q->h_zp;
                     acc = oc_clamp_i32(acc, INT8_MIN, INT8_MAX);
                     if (q->proj_clip > 0) acc = oc_clamp_i32(acc, -q->proj_clip, q->proj_clip);
                     h[b * no + r] = (int8_t)acc;

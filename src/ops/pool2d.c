@@ -1,6 +1,10 @@
 /* AVERAGE_POOL_2D and MAX_POOL_2D, float32 NHWC (kernels/pool.h): windows clipped to the
  * image, the average over the valid taps only, fused activation clamp (TFLite reference). */
+#include <math.h>
+
 #include "kernels/pool.h"
+#include "kernels/qref.h"
+#include "ops/binary.h"
 #include "ops/conv_params.h"
 #include "ops/conv_util.h"
 
@@ -8,6 +12,9 @@ typedef struct pool_state {
     oc_pool_geom g;
     float lo, hi;
     oc_isa isa;
+    bool quant;
+    oc_dtype t;
+    int32_t qlo, qhi;
 } pool_state;
 
 static oc_status pool_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -37,14 +44,34 @@ static oc_status pool_prepare(oc_ctx *ctx, oc_op *op)
     if (!p) return oc_op_fail(ctx, op, "missing options");
     OC_TRY(oc_check_io(ctx, op, 1, 1, 1));
     oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
-    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    const bool quant = in->dtype == OC_U8 || in->dtype == OC_I8 || in->dtype == OC_I16;
+    int32_t qlo = 0, qhi = 0;
+    if (quant) {
+        if (in->shape.rank != 4) return oc_op_fail(ctx, op, "input must have rank 4");
+        if (out->dtype != in->dtype)
+            return oc_op_fail(ctx, op, "output type %s differs from input type %s",
+                              oc_dtype_name(out->dtype), oc_dtype_name(in->dtype));
+        float si, so;
+        int32_t zi, zo;
+        OC_TRY(oc_q_params(ctx, op, in, &si, &zi));
+        OC_TRY(oc_q_params(ctx, op, out, &so, &zo));
+        /* TFLite pools raw values: input and output share their quantization */
+        if (zi != zo || fabsf(si - so) > 1e-6f)
+            return oc_op_fail(ctx, op, "input and output quantization differ (%g/%d vs %g/%d)",
+                              (double)si, zi, (double)so, zo);
+        if (in->dtype == OC_I16 && zi != 0)
+            return oc_op_fail(ctx, op, "int16 pooling needs zero point 0");
+        OC_TRY(oc_act_range_q(ctx, op, p->activation, out->dtype, so, zo, &qlo, &qhi));
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
     if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
         return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
     if (p->stride_w <= 0 || p->stride_h <= 0 || p->filter_w <= 0 || p->filter_h <= 0)
         return oc_op_fail(ctx, op, "strides and filter size must be positive");
-    float lo, hi;
-    OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
+    float lo = 0, hi = 0;
+    if (!quant) OC_TRY(oc_act_range_f32(ctx, op, p->activation, &lo, &hi));
     const int32_t *id = in->shape.dims;
     oc_pool_geom g = {.n = id[0],
                       .ih = id[1],
@@ -71,6 +98,10 @@ static oc_status pool_prepare(oc_ctx *ctx, oc_op *op)
     s->lo = lo;
     s->hi = hi;
     s->isa = oc_conv_isa(ctx);
+    s->quant = quant;
+    s->t = in->dtype;
+    s->qlo = qlo;
+    s->qhi = qhi;
     return OC_OK;
 }
 
@@ -79,6 +110,11 @@ static oc_status eval_kind(oc_ctx *ctx, oc_op *op, oc_pool_kind kind)
     const pool_state *s = op->state;
     oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) {
+        oc_qref_pool(kind, &s->g, s->t, in->data, out->data, s->qlo, s->qhi, 0,
+                     (size_t)s->g.n * (size_t)s->g.oh);
+        return OC_OK;
+    }
     oc_pool_run(s->isa, kind, &s->g, in->data, out->data, s->lo, s->hi, ctx->pool);
     return OC_OK;
 }

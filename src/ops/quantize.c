@@ -120,7 +120,8 @@ static void quant_range(void *arg, int64_t begin, int64_t end)
         break;
     case Q_REQ_XNN:
         for (int64_t i = begin; i < end; i++)
-            store(j->out, s->out_t, i, clamp_out((s->bias + load(j->in, s->in_t, i) * s->mult) >> 8, s));
+            store(j->out, s->out_t, i,
+                  clamp_out((s->bias + load(j->in, s->in_t, i) * s->mult) >> 8, s));
         break;
     default:
         for (int64_t i = begin; i < end; i++) {
@@ -176,8 +177,7 @@ static oc_status quantize_prepare(oc_ctx *ctx, oc_op *op)
                               oc_dtype_name(out->dtype));
         const oc_qparams *q = &out->q;
         if (q->count > 1) {
-            if (q->axis < 0 || q->axis >= in->shape.rank ||
-                in->shape.dims[q->axis] != q->count)
+            if (q->axis < 0 || q->axis >= in->shape.rank || in->shape.dims[q->axis] != q->count)
                 return oc_op_fail(ctx, op, "%d per-channel parameters do not match axis %d",
                                   q->count, q->axis);
             s->nch = q->count;
@@ -237,5 +237,5 @@ static oc_status quantize_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_QUANTIZE = {"QUANTIZE",    0, NULL, quantize_prepare,
-                                  quantize_eval, oc_ew_release};
+const oc_op_def oc_op_QUANTIZE = {"QUANTIZE",   0, NULL, quantize_prepare, quantize_eval,
+                                  oc_ew_release};

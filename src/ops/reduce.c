@@ -76,9 +76,9 @@ static bool is_quant(oc_dtype t)
 
 /* Requantization of a quantized MEAN / SUM, matching what the reference runtimes compute
  * (checked bit-exact against tfjs-tflite on single-op models):
- *  - MEAN of a 4-D uint8 / int8 tensor over exactly H and W (axes {1, 2}): the XNNPACK delegate
- *    takes it: q = lrintf((sum - zp_in * n) * (s_in / (s_out * n))) + zp_out (float math,
- *    round half to even), whatever keep_dims;
+ *  - MEAN of a 4-D uint8 / int8 tensor over exactly H and W (axes {1, 2}) with keep_dims: the
+ *    XNNPACK delegate takes it: q = lrintf((sum - zp_in * n) * (s_in / (s_out * n))) + zp_out
+ *    (float math, round half to even; without keep_dims the float rule below gives the same);
  *  - other MEANs with equal input / output quantization: TFLite's plain integer mean,
  *    q = sum / n truncated toward zero;
  *  - other MEANs: TFLite's QuantizedMeanOrSum: q = roundf((float)sum / n * r - zp_in * r) +
@@ -624,7 +624,9 @@ static void quant_finish(const reduce_state *s, oc_tensor *out, int64_t nout)
             break;
         }
         default: /* the element type's own wrapping sum */
-            q = out->dtype == OC_U8 ? (uint8_t)sum : out->dtype == OC_I8 ? (int8_t)sum : (int16_t)sum;
+            q = out->dtype == OC_U8   ? (uint8_t)sum
+                : out->dtype == OC_I8 ? (int8_t)sum
+                                      : (int16_t)sum;
             break;
         }
         q = oc_clamp_i32(q, lo, hi);

@@ -262,7 +262,8 @@ static void bilinear_row(void *arg, size_t task)
         const T *r1 = x + (int64_t)j->s->hi[oy] * j->iw * c;                                       \
         int32_t wy = j->s->src10[oy];                                                              \
         for (int32_t ox = 0; ox < j->ow; ox++, y += c) {                                           \
-            int64_t x0 = (int64_t)j->s->lo[j->oh + ox] * c, x1 = (int64_t)j->s->hi[j->oh + ox] * c; \
+            int64_t x0 = (int64_t)j->s->lo[j->oh + ox] * c;                                        \
+            int64_t x1 = (int64_t)j->s->hi[j->oh + ox] * c;                                        \
             int32_t wx = j->s->src10[j->oh + ox];                                                  \
             for (int64_t k = 0; k < c; k++) {                                                      \
                 int32_t tl = r0[x0 + k], tr = r0[x1 + k], bl = r1[x0 + k], br = r1[x1 + k];        \
@@ -294,7 +295,8 @@ BILINEAR_Q11_ROW(bilinear_row_i8, int8_t)
             for (int64_t k = 0; k < c; k++) {                                                      \
                 int64_t v = (int64_t)r0[x0 + k] * (1024 - fy) * (1024 - fx) +                      \
                             (int64_t)r1[x0 + k] * fy * (1024 - fx) +                               \
-                            (int64_t)r0[x1 + k] * (1024 - fy) * fx + (int64_t)r1[x1 + k] * fy * fx; \
+                            (int64_t)r0[x1 + k] * (1024 - fy) * fx +                               \
+                            (int64_t)r1[x1 + k] * fy * fx;                                         \
                 int64_t q = (v + (v > 0 ? (1 << 19) : -(1 << 19))) / (1 << 20);                    \
                 y[k] = (T)(q < LO ? LO : q > HI ? HI : q);                                         \
             }                                                                                      \

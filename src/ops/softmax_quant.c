@@ -103,8 +103,7 @@ oc_status oc_softmax_q_prepare(oc_ctx *ctx, const oc_op *op, const oc_tensor *in
         if (out_zp < -32768 || out_zp > 32767)
             return oc_op_fail(ctx, op, "int16 output zero point out of range");
         break;
-    default:
-        return oc_op_fail(ctx, op, "unsupported output type %s", oc_dtype_name(out->dtype));
+    default: return oc_op_fail(ctx, op, "unsupported output type %s", oc_dtype_name(out->dtype));
     }
     s->out_scale = out_scale;
     s->out_zp = (int32_t)out_zp;

@@ -67,8 +67,7 @@ static oc_status prepare_integer(oc_ctx *ctx, oc_op *op, const oc_svdf_params *p
                           "state, int32 bias and int8 output");
     if (p->activation != OC_ACT_RELU)
         return oc_op_fail(ctx, op, "integer SVDF supports only the RELU activation (as TFLite)");
-    if (!per_tensor(x) || !per_tensor(wf) || !per_tensor(wt) || !per_tensor(st) ||
-        !per_tensor(out))
+    if (!per_tensor(x) || !per_tensor(wf) || !per_tensor(wt) || !per_tensor(st) || !per_tensor(out))
         return oc_op_fail(ctx, op, "integer SVDF needs per-tensor scales on every tensor");
     if (st->q.zero_point[0] != 0) return oc_op_fail(ctx, op, "state zero point must be 0");
     /* float products, as TFLite's Prepare */
@@ -91,7 +90,8 @@ static oc_status svdf_prepare(oc_ctx *ctx, oc_op *op)
     oc_tensor *x = oc_in(ctx, op, IN_X), *wf = oc_in(ctx, op, IN_WF), *wt = oc_in(ctx, op, IN_WT);
     oc_tensor *b = oc_in(ctx, op, IN_BIAS), *st = oc_in(ctx, op, IN_STATE);
     oc_tensor *out = oc_out(ctx, op, 0);
-    if (!x || !wf || !wt || !st) return oc_op_fail(ctx, op, "input, weights and state are required");
+    if (!x || !wf || !wt || !st)
+        return oc_op_fail(ctx, op, "input, weights and state are required");
     if (x->shape.rank != 2 || wf->shape.rank != 2 || wt->shape.rank != 2 || st->shape.rank != 2)
         return oc_op_fail(ctx, op, "input, weights and state must be 2-D");
     if (p->rank <= 0) return oc_op_fail(ctx, op, "rank must be > 0, is %d", (int)p->rank);
@@ -204,11 +204,12 @@ static void eval_integer(const svdf_state *s, const int8_t *x, const int8_t *wf,
         const int8_t *xb = x + b * s->n_input;
         for (int64_t f = 0; f < nf; f++) {
             const int8_t *w = wf + f * s->n_input;
-            int32_t acc = 0;
+            uint32_t acc = 0; /* int32 accumulation that wraps, like TFLite's */
             for (int64_t i = 0; i < s->n_input; i++)
-                acc += (int32_t)w[i] * ((int32_t)xb[i] - s->in_zp);
-            acc = oc_clamp_i32(oc_mul_by_qm(acc, s->mult1, s->shift1), INT16_MIN, INT16_MAX);
-            state[(b * nf + f) * nm + nm - 1] = (int16_t)acc;
+                acc += (uint32_t)((int32_t)w[i] * ((int32_t)xb[i] - s->in_zp));
+            int32_t v =
+                oc_clamp_i32(oc_mul_by_qm((int32_t)acc, s->mult1, s->shift1), INT16_MIN, INT16_MAX);
+            state[(b * nf + f) * nm + nm - 1] = (int16_t)v;
         }
         for (int64_t f = 0; f < nf; f++) {
             const int16_t *w = wt + f * nm, *m = state + (b * nf + f) * nm;
@@ -243,5 +244,5 @@ static oc_status svdf_eval(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
-const oc_op_def oc_op_SVDF = {"SVDF",     OC_OPF_NO_FOLD, svdf_parse,
-                              svdf_prepare, svdf_eval,    svdf_release};
+const oc_op_def oc_op_SVDF = {"SVDF",       OC_OPF_NO_FOLD, svdf_parse,
+                              svdf_prepare, svdf_eval,      svdf_release};

@@ -122,9 +122,9 @@ static inline void qt_apply_q(oc_tensor *t, const qt_spec *s)
 /* Runs def (params set directly) on nin inputs; copies the output (shape `out`) into got.
  * With nthreads > 1 the op also runs single-threaded and both results must be identical.
  * Returns the status of the first run; msg (may be NULL) receives the error message. */
-static inline oc_status qt_run(const oc_op_def *def, const void *params, int nin,
-                               const qt_spec *in, const void *const *data, const qt_spec *out,
-                               void *got, int nthreads, char *msg)
+static inline oc_status qt_run(const oc_op_def *def, const void *params, int nin, const qt_spec *in,
+                               const void *const *data, const qt_spec *out, void *got, int nthreads,
+                               char *msg)
 {
     size_t bytes = (size_t)qt_count(out) * oc_dtype_size(out->t);
     void *first = NULL;

@@ -47,8 +47,8 @@ static void sim(akind k, oc_dtype t, float si, int64_t zi, float so, int64_t zo,
         double want = qt_quant(&out, fact(k, qt_deq(&in, qt_get(t, x, i)), alpha), 1, 0);
         double g = qt_get(t, got, i);
         if (fabs(g - want) > 1)
-            fail_msg("%s %s element %d (x %g): got %g, want %g", adef(k)->name, oc_dtype_name(t),
-                     i, qt_get(t, x, i), g, want);
+            fail_msg("%s %s element %d (x %g): got %g, want %g", adef(k)->name, oc_dtype_name(t), i,
+                     qt_get(t, x, i), g, want);
     }
     free(x);
     free(got);

@@ -107,7 +107,10 @@ static void run_sim(qop k, oc_dtype t, double slo, double shi)
             qt_spec a = spec(t, sh->ra, sh->da, qt_rscale(&seed, slo, shi), qt_rzp(&seed, t));
             qt_spec b = spec(t, sh->rb, sh->db, qt_rscale(&seed, slo, shi), qt_rzp(&seed, t));
             double sa = a.scale * 128, sb = b.scale * 128; /* typical magnitudes */
-            double so = k == Q_MUL ? sa * sb : k == Q_DIV ? sa / sb : k == Q_SQD ? (sa + sb) * (sa + sb) : sa + sb;
+            double so = k == Q_MUL   ? sa * sb
+                        : k == Q_DIV ? sa / sb
+                        : k == Q_SQD ? (sa + sb) * (sa + sb)
+                                     : sa + sb;
             qt_spec o = spec(t, sh->ro, sh->dout, (float)(so / 128 * qt_uniform(&seed, 0.5, 2)),
                              qt_rzp(&seed, t));
             int act = rep == 1 ? OC_ACT_RELU : rep == 2 ? OC_ACT_RELU6 : OC_ACT_NONE;
@@ -234,7 +237,8 @@ static void test_xnn_formula_random(void **state)
                 int shift = 21 - e;
                 int64_t ma = (int64_t)nearbyintf(ldexpf(ra, shift));
                 int64_t mb = (int64_t)nearbyintf(ldexpf(rb, shift));
-                int64_t acc = ((int64_t)1 << (shift - 1)) + (x - in[0].zp) * ma + (y - in[1].zp) * mb;
+                int64_t acc =
+                    ((int64_t)1 << (shift - 1)) + (x - in[0].zp) * ma + (y - in[1].zp) * mb;
                 want = (int64_t)floor((double)acc / (double)((int64_t)1 << shift)) + o.zp;
             }
             want = want < lo ? (int64_t)lo : want > hi ? (int64_t)hi : want;
@@ -351,10 +355,10 @@ static void test_rejections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_add_sub_sim),        cmocka_unit_test(test_mul_sim),
-        cmocka_unit_test(test_div_sqdiff_sim),     cmocka_unit_test(test_xnn_exact_hand),
+        cmocka_unit_test(test_add_sub_sim),          cmocka_unit_test(test_mul_sim),
+        cmocka_unit_test(test_div_sqdiff_sim),       cmocka_unit_test(test_xnn_exact_hand),
         cmocka_unit_test(test_reference_exact_hand), cmocka_unit_test(test_xnn_formula_random),
-        cmocka_unit_test(test_int16_exact),        cmocka_unit_test(test_threads_large),
+        cmocka_unit_test(test_int16_exact),          cmocka_unit_test(test_threads_large),
         cmocka_unit_test(test_rejections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,6 +180,34 @@ static void test_rejects(void **state)
     }
 }
 
+/* int16: equal quantization copies; a differing input is rejected (TFLite would copy it
+ * unscaled). */
+static void test_int16_quantization(void **state)
+{
+    (void)state;
+    static float s[2] = {0.001f, 0.002f};
+    static int64_t z[1] = {0};
+    const int16_t a[2] = {-30000, 7}, b[1] = {32767};
+    const int32_t da[1] = {2}, db[1] = {1};
+    oc_concat_params p = {.axis = 0};
+    ot_case c;
+    ot_init(&c, &oc_op_CONCATENATION);
+    c.op.params = &p;
+    int ia = ot_input(&c, OC_I16, 1, da, a, false);
+    int ib = ot_input(&c, OC_I16, 1, db, b, false);
+    int io = ot_output(&c, OC_I16);
+    c.tensors[ia].q = (oc_qparams){1, 0, &s[0], z};
+    c.tensors[ib].q = (oc_qparams){1, 0, &s[0], z};
+    c.tensors[io].q = (oc_qparams){1, 0, &s[0], z};
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    const int16_t want[3] = {-30000, 7, 32767};
+    assert_memory_equal(ot_out(&c, 0)->data, want, sizeof want);
+    c.tensors[ib].q.scale = &s[1];
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    assert_non_null(strstr(c.err.msg, "int16"));
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_activation_and_ints),
         cmocka_unit_test(test_requantize),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_int16_quantization),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /* UNIDIRECTIONAL_SEQUENCE_LSTM: a one-unit case unrolled by hand, every option against a
  * double-precision re-implementation (state carried across runs), rejections, parsing, and
  * the LSTM of mnist_lstm_f32.tflite (weights read from the model, FC + softmax done here)
- * against the reference output. */
+ * against the reference output. The int8 (8x8->16) LSTM: outputs recorded from TFLite
+ * (tfjs-tflite) for three configurations, the float LSTM on dequantized operands, 2 threads,
+ * rejections. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "op_test.h"
 #include "model_files.h"
 #include "fbt_build.h"
+#include "core/fixedpoint.h"
 #include "core/flatbuf.h"
 #include "ops/misc_params.h"
 
@@ -601,12 +604,323 @@ static void test_mnist_lstm_model(void **state)
     free(ref);
 }
 
+/* ---- int8 ------------------------------------------------------------------------------------ */
+
+/* Deterministic operands (the same formulas generated the models whose TFLite outputs are
+ * recorded below). */
+static int8_t lf_w8(int i, int salt)
+{
+    return (int8_t)(((i * 37 + salt * 101) % 251) - 125);
+}
+static int16_t lf_ln(int i, int salt)
+{
+    return (int16_t)(1000 + ((i * 523 + salt * 71) % 30000));
+}
+static int16_t lf_peep(int i, int salt)
+{
+    return (int16_t)(((i * 523 + salt * 71) % 20001) - 10000);
+}
+static int32_t lf_b(int i, int salt)
+{
+    return ((i * 7919 + salt * 104729) % 8001) - 4000;
+}
+static int8_t lf_x(int i)
+{
+    return (int8_t)(((i * 13 + 7) % 256) - 128);
+}
+
+typedef struct qcfg {
+    int nb, nt, ni, nc, no;
+    bool cifg, peep, proj, ln, time_major;
+    float cell_clip, proj_clip;
+    int64_t xzp, hzp;
+    int cell_log2;
+} qcfg;
+
+/* Scales of every operand, kept alive for the tensors' qparams. */
+typedef struct qscales {
+    float x, w[4], r[4], b, ln[4], peep, pw, pb, h, c, out, inter[4], hidden;
+    int64_t zero, xzp, hzp;
+} qscales;
+
+static void setq(ot_case *c, int t, float *s, int64_t *z)
+{
+    if (t >= 0) c->tensors[t].q = (oc_qparams){1, 0, s, z};
+}
+
+/* An int8 LSTM of configuration k, with x as input; the states start as TFLite resets them
+ * (output state at its zero point, cell state 0). Returns the input tensor index. */
+static int build_q(ot_case *c, const qcfg *k, qscales *s, const int8_t *x, oc_lstm_params *p)
+{
+    int nc = k->nc, ni = k->ni, no = k->no;
+    s->x = 0.004f;
+    s->xzp = k->xzp;
+    s->hzp = k->hzp;
+    s->zero = 0;
+    s->b = 0.00002f;
+    s->peep = 0.0001f;
+    s->pw = 0.004f;
+    s->pb = 0.0001f;
+    s->h = s->out = 0.0078f;
+    s->c = ldexpf(1.f, k->cell_log2);
+    s->hidden = k->proj ? 0.0068f : 0.0078f;
+    *p = (oc_lstm_params){OC_ACT_TANH, k->cell_clip, k->proj_clip, k->time_major, false, false};
+    ot_init(c, &oc_op_UNIDIRECTIONAL_SEQUENCE_LSTM);
+    c->op.params = p;
+    int32_t dx[3] = {k->time_major ? k->nt : k->nb, k->time_major ? k->nb : k->nt, ni};
+    int ix = ot_input(c, OC_I8, 3, dx, x, false);
+    setq(c, ix, &s->x, &s->xzp);
+    int8_t w8[256];
+    int16_t v16[64];
+    int32_t v32[64];
+    int32_t dw[2] = {nc, ni}, dr[2] = {nc, no}, dv[1] = {nc}, dpw[2] = {no, nc}, dpb[1] = {no};
+    for (int g = 0; g < 4; g++) { /* inputs 1..4 */
+        s->w[g] = 0.005f + 0.002f * (float)g;
+        s->r[g] = 0.006f + 0.001f * (float)g;
+        s->ln[g] = 0.00003f + 0.00001f * (float)g;
+        s->inter[g] = 0.0005f + 0.0001f * (float)g;
+        if (g == 0 && k->cifg) {
+            ot_input(c, OC_I8, 0, NULL, NULL, true);
+            continue;
+        }
+        for (int i = 0; i < nc * ni; i++)
+            w8[i] = lf_w8(i, g);
+        setq(c, ot_input(c, OC_I8, 2, dw, w8, true), &s->w[g], &s->zero);
+    }
+    for (int g = 0; g < 4; g++) { /* 5..8 */
+        if (g == 0 && k->cifg) {
+            ot_input(c, OC_I8, 0, NULL, NULL, true);
+            continue;
+        }
+        for (int i = 0; i < nc * no; i++)
+            w8[i] = lf_w8(i, 10 + g);
+        setq(c, ot_input(c, OC_I8, 2, dr, w8, true), &s->r[g], &s->zero);
+    }
+    for (int g = 0; g < 3; g++) { /* 9..11 */
+        if (!k->peep || (g == 0 && k->cifg)) {
+            ot_input(c, OC_I16, 0, NULL, NULL, true);
+            continue;
+        }
+        for (int i = 0; i < nc; i++)
+            v16[i] = lf_peep(i, 40 + g);
+        setq(c, ot_input(c, OC_I16, 1, dv, v16, true), &s->peep, &s->zero);
+    }
+    for (int g = 0; g < 4; g++) { /* 12..15 */
+        if (g == 0 && k->cifg) {
+            ot_input(c, OC_I32, 0, NULL, NULL, true);
+            continue;
+        }
+        for (int i = 0; i < nc; i++)
+            v32[i] = lf_b(i, 20 + g) * (k->ln ? 50 : 1);
+        setq(c, ot_input(c, OC_I32, 1, dv, v32, true), &s->b, &s->zero);
+    }
+    if (k->proj) { /* 16, 17 */
+        for (int i = 0; i < no * nc; i++)
+            w8[i] = lf_w8(i, 50);
+        setq(c, ot_input(c, OC_I8, 2, dpw, w8, true), &s->pw, &s->zero);
+        for (int i = 0; i < no; i++)
+            v32[i] = lf_b(i, 51);
+        setq(c, ot_input(c, OC_I32, 1, dpb, v32, true), &s->pb, &s->zero);
+    } else {
+        ot_input(c, OC_I8, 0, NULL, NULL, true);
+        ot_input(c, OC_I32, 0, NULL, NULL, true);
+    }
+    int32_t dh[2] = {k->nb, no}, dc[2] = {k->nb, nc};
+    int8_t h0[64];
+    memset(h0, (int)k->hzp, sizeof h0);
+    int16_t c0[64] = {0};
+    setq(c, ot_input(c, OC_I8, 2, dh, h0, false), &s->h, &s->hzp);   /* 18 */
+    setq(c, ot_input(c, OC_I16, 2, dc, c0, false), &s->c, &s->zero); /* 19 */
+    if (k->ln) {
+        for (int g = 0; g < 4; g++) { /* 20..23 */
+            if (g == 0 && k->cifg) {
+                ot_input(c, OC_I16, 0, NULL, NULL, true);
+                continue;
+            }
+            for (int i = 0; i < nc; i++)
+                v16[i] = lf_ln(i, 30 + g);
+            setq(c, ot_input(c, OC_I16, 1, dv, v16, true), &s->ln[g], &s->zero);
+        }
+    }
+    setq(c, ot_output(c, OC_I8), &s->out, &s->hzp);
+    /* intermediates: tensors that are not inputs */
+    static int32_t inter_idx[5];
+    int32_t d0[1] = {0};
+    for (int i = 0; i < 5; i++) {
+        inter_idx[i] = ot_input(c, i < 4 ? OC_I16 : OC_I8, 1, d0, NULL, false);
+        c->op.ninputs--;
+        if (i < 4 && k->ln) setq(c, inter_idx[i], &s->inter[i], &s->zero);
+        if (i == 4) setq(c, inter_idx[i], &s->hidden, &s->hzp);
+    }
+    c->op.intermediates = inter_idx;
+    c->op.nintermediates = 5;
+    return ix;
+}
+
+/* The gemmlowp int16 sigmoid / tanh under the int8 LSTM: special points, odd / complementary
+ * symmetry as gemmlowp computes it, and accuracy over every input (sigmoid within 12, tanh
+ * within 13 LSB of Q0.15). */
+static void test_fp16_activations(void **state)
+{
+    (void)state;
+    assert_int_equal(oc_fp16_logistic(0, 3), 16384);
+    assert_int_equal(oc_fp16_tanh(0, 3), 0);
+    for (int ib = 0; ib <= 6; ib++) {
+        double worst_l = 0, worst_t = 0;
+        for (int v = -32768; v <= 32767; v++) {
+            double x = v / (double)(1 << (15 - ib));
+            int16_t l = oc_fp16_logistic((int16_t)v, ib), t = oc_fp16_tanh((int16_t)v, ib);
+            worst_l = fmax(worst_l, fabs(l / 32768.0 - 1 / (1 + exp(-x))));
+            worst_t = fmax(worst_t, fabs(t / 32768.0 - tanh(x)));
+            if (v > -32768) {
+                assert_int_equal(t, -oc_fp16_tanh((int16_t)-v, ib));
+                assert_int_equal(l + oc_fp16_logistic((int16_t)-v, ib), v == 0 ? 32768 : 32767);
+            }
+        }
+        if (worst_l > 12.0 / 32768 || worst_t > 13.0 / 32768)
+            fail_msg("integer bits %d: max error sigmoid %g tanh %g", ib, worst_l, worst_t);
+    }
+}
+
+/* Two consecutive runs of three configurations, as recorded from TFLite. */
+static void test_int8_tflite_values(void **state)
+{
+    (void)state;
+    static const qcfg cfgs[3] = {
+        {2, 3, 3, 4, 4, false, false, false, false, false, 0, 0, -5, 0, -11},
+        {2, 3, 3, 4, 3, true, false, true, false, true, 1.5f, 0.3f, 10, 0, -12},
+        {1, 4, 3, 4, 4, false, true, false, true, false, 0, 0, 0, 3, -12},
+    };
+    static const int8_t want_a[2][24] = {
+        {-14, 6, -30, 13, -9, 11, -24, 16, -1, 14, -10, 11,
+         3,   4, 8,   3,  6,  5,  15,  -2, 9,  1,  17,  -10},
+        {-9, 10, -38, 16, -2, 13, -28, 17, 5, 15, -14, 11, 8, 4, 19, 4, 8, 7, 19, 1, 9, 3, 19, -8}};
+    static const int8_t want_b[2][18] = {{8, 11, 4, 5, 7, 4, 3, 7, 4, 0, 2, 3, -2, 1, 3, -3, 0, 0},
+                                         {7, 8, 5, 2, 1, 4, 3, 6, 5, 0, 0, 4, -2, 0, 3, -4, 0, 0}};
+    static const int8_t want_c[2][16] = {
+        {-6, 1, -13, 5, -8, 3, -18, 8, -12, 6, -17, 7, -8, 1, 1, -8},
+        {-9, 2, -9, 4, -10, 3, -15, 8, -14, 6, -14, 7, -10, 2, 2, -7}};
+    const int8_t *want[3][2] = {
+        {want_a[0], want_a[1]}, {want_b[0], want_b[1]}, {want_c[0], want_c[1]}};
+    for (int k = 0; k < 3; k++) {
+        int8_t x[64];
+        int n = cfgs[k].nb * cfgs[k].nt * cfgs[k].ni;
+        for (int i = 0; i < n; i++)
+            x[i] = lf_x(i);
+        for (int threads = 1; threads <= 2; threads++) {
+            ot_case c;
+            qscales sc;
+            oc_lstm_params p;
+            build_q(&c, &cfgs[k], &sc, x, &p);
+            for (int run = 0; run < 2; run++) {
+                assert_int_equal(ot_run(&c, threads), OC_OK);
+                const oc_tensor *o = ot_out(&c, 0);
+                if (memcmp(o->data, want[k][run], o->bytes) != 0)
+                    fail_msg("config %d run %d differs from TFLite", k, run);
+            }
+            ot_free(&c);
+        }
+    }
+}
+
+/* The int8 LSTM follows the float LSTM run on the dequantized operands: Q3.12 gates and
+ * 16-bit fixed-point sigmoid / tanh keep the outputs within a few LSB. */
+static void test_int8_vs_float(void **state)
+{
+    (void)state;
+    const qcfg k = {2, 5, 6, 8, 8, false, false, false, false, false, 0, 0, 3, 0, -12};
+    int8_t x[2 * 5 * 6];
+    for (int i = 0; i < 60; i++)
+        x[i] = lf_x(i * 5 + 1);
+    ot_case q;
+    qscales sc;
+    oc_lstm_params p;
+    build_q(&q, &k, &sc, x, &p);
+    /* float twin: dequantize every operand of the int8 case (before it runs: fresh states) */
+    ot_case f;
+    ot_init(&f, &oc_op_UNIDIRECTIONAL_SEQUENCE_LSTM);
+    oc_lstm_params pf = p;
+    f.op.params = &pf;
+    for (int i = 0; i < q.op.ninputs; i++) {
+        const oc_tensor *t = oc_in(&q.ctx, &q.op, i);
+        if (!t) {
+            ot_input(&f, OC_F32, 0, NULL, NULL, true);
+            continue;
+        }
+        int64_t n = oc_tensor_count(t);
+        float *v = malloc((size_t)n * sizeof *v);
+        double scale = t->q.count ? t->q.scale[0] : 1.0;
+        double zp = t->q.count ? (double)t->q.zero_point[0] : 0.0;
+        if (i >= 12 && i <= 15) scale = (double)sc.x * sc.w[i - 12]; /* bias: s_x * s_w */
+        for (int64_t e = 0; e < n; e++) {
+            double raw = t->dtype == OC_I8    ? ((const int8_t *)t->data)[e]
+                         : t->dtype == OC_I16 ? ((const int16_t *)t->data)[e]
+                                              : ((const int32_t *)t->data)[e];
+            v[e] = (float)((raw - zp) * scale);
+        }
+        if (i >= 12 && i <= 15) { /* the int8 kernel reads biases at s_x * s_w too */
+            for (int64_t e = 0; e < n; e++)
+                v[e] = (float)(((const int32_t *)t->data)[e] * (double)sc.x * sc.w[i - 12]);
+        }
+        ot_input(&f, OC_F32, t->shape.rank, t->shape.dims, v, i != 0 && i != 18 && i != 19);
+        free(v);
+    }
+    ot_output(&f, OC_F32);
+    assert_int_equal(ot_run(&f, 1), OC_OK);
+    assert_int_equal(ot_run(&q, 1), OC_OK);
+    const int8_t *gq = ot_out(&q, 0)->data;
+    const float *gf = ot_out(&f, 0)->data;
+    for (int64_t i = 0; i < oc_tensor_count(ot_out(&q, 0)); i++) {
+        double want = round(gf[i] / sc.out) + (double)sc.hzp;
+        if (fabs(gq[i] - want) > 3)
+            fail_msg("element %lld: int8 %d, float %g", (long long)i, gq[i], want);
+    }
+    ot_free(&q);
+    ot_free(&f);
+}
+
+static void test_int8_rejects(void **state)
+{
+    (void)state;
+    const qcfg k = {1, 2, 3, 4, 4, false, false, false, false, false, 0, 0, 0, 0, -12};
+    int8_t x[8] = {0};
+    ot_case c;
+    qscales sc;
+    oc_lstm_params p;
+    build_q(&c, &k, &sc, x, &p);
+    assert_int_equal(ot_prepare(&c), OC_OK);
+    c.op.nintermediates = 4; /* the hidden state's scale is needed */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.op.nintermediates = 5;
+    float bad = 0.0003f; /* cell scale not a power of two */
+    c.tensors[c.inputs[19]].q.scale = &bad;
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    float big = 1.f / 64; /* 2^-6: outside TFLite's tanh range */
+    c.tensors[c.inputs[19]].q.scale = &big;
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.inputs[19]].q.scale = &sc.c;
+    c.tensors[c.inputs[13]].dtype = OC_F32; /* float bias */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.inputs[13]].dtype = OC_I32;
+    c.tensors[c.inputs[19]].dtype = OC_I8; /* int8 cell state */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.inputs[19]].dtype = OC_I16;
+    c.tensors[c.inputs[3]].q.count = 0; /* unquantized weights */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    assert_non_null(strstr(c.err.msg, "UNIDIRECTIONAL_SEQUENCE_LSTM"));
+    c.tensors[c.inputs[3]].q.count = 1;
+    assert_int_equal(ot_prepare(&c), OC_OK);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_unit_by_hand), cmocka_unit_test(test_options_against_oracle),
         cmocka_unit_test(test_rejects),          cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_mnist_lstm_model),
+        cmocka_unit_test(test_mnist_lstm_model), cmocka_unit_test(test_int8_tflite_values),
+        cmocka_unit_test(test_int8_vs_float),    cmocka_unit_test(test_int8_rejects),
+        cmocka_unit_test(test_fp16_activations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -254,13 +254,122 @@ static void test_inorm_parse(void **state)
     oc_mem_free_all(&mem);
 }
 
+/* ---- quantized L2_NORMALIZATION ---------------------------------------------------------- */
+
+static float g_s_in = 0.05f, g_s_out = 1.f / 128;
+static int64_t g_zp_in, g_zp_out;
+
+static oc_status l2q_run(ot_case *c, oc_dtype dt, int64_t zin, int rows, int n, const void *x,
+                         int nthreads)
+{
+    int32_t dims[2] = {rows, n};
+    g_zp_in = zin;
+    g_zp_out = dt == OC_U8 ? 128 : 0;
+    ot_init(c, &oc_op_L2_NORMALIZATION);
+    c->op.params = &g_l2;
+    int i = ot_input(c, dt, 2, dims, x, false);
+    int o = ot_output(c, dt);
+    c->tensors[i].q = (oc_qparams){1, 0, &g_s_in, &g_zp_in};
+    c->tensors[o].q = (oc_qparams){1, 0, &g_s_out, &g_zp_out};
+    return ot_run(c, nthreads);
+}
+
+/* Recorded from TFLite: a mixed row, then a row at the zero point but one (uint8: its norm is
+ * one step, so it reaches 1.0, clamped to 255), or entirely at the zero point (int8: 0). */
+static void test_l2_quant_tflite_values(void **state)
+{
+    (void)state;
+    const uint8_t u[14] = {0, 50, 128, 200, 255, 128, 30, 128, 128, 128, 128, 128, 128, 129};
+    const int8_t s8[14] = {-128, -50, 0, 50, 127, 3, -3, -3, -3, -3, -3, -3, -3, -3};
+    const uint8_t wu[14] = {57, 85, 128, 168, 198, 128, 74, 128, 128, 128, 128, 128, 128, 255};
+    const int8_t ws[14] = {-83, -31, 2, 35, 86, 4, 0, 0, 0, 0, 0, 0, 0, 0};
+    ot_case c;
+    assert_int_equal(l2q_run(&c, OC_U8, 128, 2, 7, u, 1), OC_OK);
+    assert_memory_equal(ot_out(&c, 0)->data, wu, 14);
+    ot_free(&c);
+    assert_int_equal(l2q_run(&c, OC_I8, -3, 2, 7, s8, 1), OC_OK);
+    assert_memory_equal(ot_out(&c, 0)->data, ws, 14);
+    ot_free(&c);
+}
+
+/* Random rows of odd lengths against x / ||x|| in 1/128 steps: within 1 LSB; threads. */
+static void test_l2_quant_oracle(void **state)
+{
+    (void)state;
+    const int lens[] = {1, 3, 17, 300};
+    for (int t = 0; t < 2; t++)
+        for (int l = 0; l < 4; l++) {
+            oc_dtype dt = t ? OC_I8 : OC_U8;
+            int64_t zin = t ? 5 : 100;
+            int rows = 61, n = lens[l];
+            uint8_t *x = malloc((size_t)(rows * n));
+            uint32_t st = (uint32_t)(t * 10 + l + 1);
+            for (int i = 0; i < rows * n; i++) {
+                st = st * 1664525u + 1013904223u;
+                x[i] = (uint8_t)(st >> 24);
+            }
+            ot_case c1, c2;
+            assert_int_equal(l2q_run(&c1, dt, zin, rows, n, x, 1), OC_OK);
+            assert_int_equal(l2q_run(&c2, dt, zin, rows, n, x, 2), OC_OK);
+            assert_memory_equal(ot_out(&c1, 0)->data, ot_out(&c2, 0)->data, (size_t)(rows * n));
+            for (int r = 0; r < rows; r++) {
+                double sq = 0;
+                for (int i = 0; i < n; i++) {
+                    double d = (t ? (int8_t)x[r * n + i] : x[r * n + i]) - (double)zin;
+                    sq += d * d;
+                }
+                for (int i = 0; i < n; i++) {
+                    double d = (t ? (int8_t)x[r * n + i] : x[r * n + i]) - (double)zin;
+                    double want = sq > 0 ? d / sqrt(sq) * 128 + (double)g_zp_out : g_zp_out;
+                    want = fmin(fmax(want, t ? -128 : 0), t ? 127 : 255);
+                    const void *y = ot_out(&c1, 0)->data;
+                    double got =
+                        t ? ((const int8_t *)y)[r * n + i] : ((const uint8_t *)y)[r * n + i];
+                    if (fabs(got - want) > 1)
+                        fail_msg("type %d len %d row %d elem %d: got %g want %g", t, n, r, i, got,
+                                 want);
+                }
+            }
+            ot_free(&c1);
+            ot_free(&c2);
+            free(x);
+        }
+}
+
+static void test_l2_quant_rejects(void **state)
+{
+    (void)state;
+    const uint8_t x[4] = {0};
+    ot_case c;
+    assert_int_equal(l2q_run(&c, OC_U8, 0, 1, 4, x, 1), OC_OK);
+    static float wrong = 1.f / 256;
+    c.tensors[c.outputs[0]].q.scale = &wrong; /* the output scale is fixed at 1/128 */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.outputs[0]].q.scale = &g_s_out;
+    static int64_t zp0 = 0;
+    c.tensors[c.outputs[0]].q.zero_point = &zp0; /* uint8 zero point is 128 */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+    assert_int_equal(l2q_run(&c, OC_I8, 0, 1, 4, x, 1), OC_OK);
+    c.tensors[c.inputs[0]].q.count = 0; /* unquantized int8 input */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_l2_hand),       cmocka_unit_test(test_l2_oracle),
-        cmocka_unit_test(test_l2_rejects),    cmocka_unit_test(test_l2_parse),
-        cmocka_unit_test(test_inorm_hand),    cmocka_unit_test(test_inorm_oracle),
-        cmocka_unit_test(test_inorm_rejects), cmocka_unit_test(test_inorm_parse),
+        cmocka_unit_test(test_l2_hand),
+        cmocka_unit_test(test_l2_oracle),
+        cmocka_unit_test(test_l2_rejects),
+        cmocka_unit_test(test_l2_parse),
+        cmocka_unit_test(test_inorm_hand),
+        cmocka_unit_test(test_inorm_oracle),
+        cmocka_unit_test(test_inorm_rejects),
+        cmocka_unit_test(test_inorm_parse),
+        cmocka_unit_test(test_l2_quant_tflite_values),
+        cmocka_unit_test(test_l2_quant_oracle),
+        cmocka_unit_test(test_l2_quant_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

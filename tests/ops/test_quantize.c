@@ -22,16 +22,19 @@ static void test_float_sim(void **state)
         oc_dtype t = outs[rep % 3];
         int32_t n = rep >= 9 ? 40001 : 33 + rep;
         qt_spec in = {OC_F32, 1, {n}, 0.f, 0};
-        qt_spec out = {t, 1, {n}, qt_rscale(&seed, t == OC_I16 ? 1e-4 : 0.01,
-                                             t == OC_I16 ? 1e-3 : 0.1), qt_rzp(&seed, t)};
+        qt_spec out = {t,
+                       1,
+                       {n},
+                       qt_rscale(&seed, t == OC_I16 ? 1e-4 : 0.01, t == OC_I16 ? 1e-3 : 0.1),
+                       qt_rzp(&seed, t)};
         float *x = qt_rand(OC_F32, n, seed);
         void *got = malloc((size_t)n * 2);
         run(&in, x, &out, got, 2);
         for (int32_t i = 0; i < n; i++) {
             double want = qt_quant(&out, x[i], 1, 0);
             if (fabs(qt_get(t, got, i) - want) > 1)
-                fail_msg("%s element %d: got %g want %g", oc_dtype_name(t), i,
-                         qt_get(t, got, i), want);
+                fail_msg("%s element %d: got %g want %g", oc_dtype_name(t), i, qt_get(t, got, i),
+                         want);
         }
         free(x);
         free(got);
@@ -42,8 +45,8 @@ static void test_requantize_sim(void **state)
 {
     (void)state;
     uint32_t seed = 8;
-    const oc_dtype pairs[][2] = {{OC_U8, OC_U8}, {OC_I8, OC_I8},  {OC_I8, OC_U8},
-                                 {OC_U8, OC_I8}, {OC_I16, OC_I8}, {OC_I16, OC_I16},
+    const oc_dtype pairs[][2] = {{OC_U8, OC_U8},  {OC_I8, OC_I8},  {OC_I8, OC_U8},
+                                 {OC_U8, OC_I8},  {OC_I16, OC_I8}, {OC_I16, OC_I16},
                                  {OC_I8, OC_I16}, {OC_I16, OC_I32}};
     for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
         for (int rep = 0; rep < 3; rep++) {
@@ -159,8 +162,8 @@ static void test_rejections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_float_sim),   cmocka_unit_test(test_requantize_sim),
-        cmocka_unit_test(test_exact_hand),  cmocka_unit_test(test_per_channel),
+        cmocka_unit_test(test_float_sim),  cmocka_unit_test(test_requantize_sim),
+        cmocka_unit_test(test_exact_hand), cmocka_unit_test(test_per_channel),
         cmocka_unit_test(test_rejections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,6 @@
-/* MEAN, SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN against hand values and a naive oracle. */
+/* MEAN, SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN against hand values and a naive oracle;
+ * quantized MEAN / SUM against outputs recorded from TFLite (tfjs-tflite) and a float
+ * simulation. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -406,6 +408,195 @@ static void test_max_nan_and_inf(void **state)
     ot_free(&c);
 }
 
+/* ---- quantized --------------------------------------------------------------------------- */
+
+typedef struct qred {
+    int k;
+    oc_dtype dt;
+    int rank;
+    int32_t dims[4];
+    int nax;
+    int32_t axes[3];
+    bool keep;
+    float si, so;
+    int64_t zi, zo;
+} qred;
+
+static int64_t qget(const void *p, oc_dtype t, int64_t i)
+{
+    return t == OC_U8   ? ((const uint8_t *)p)[i]
+           : t == OC_I8 ? ((const int8_t *)p)[i]
+                        : ((const int16_t *)p)[i];
+}
+
+static void setup_q(ot_case *c, qred *q, const void *x)
+{
+    setup(c, q->k, q->dt, q->rank, q->dims, x, q->axes, q->nax, q->keep);
+    c->tensors[c->inputs[0]].q = (oc_qparams){1, 0, &q->si, &q->zi};
+    c->tensors[c->outputs[0]].q = (oc_qparams){1, 0, &q->so, &q->zo};
+}
+
+/* x[i] = (37 i + 11) mod 256 (minus 128 for int8), int16: 7919 i mod 65536 - 32768. */
+static void *formula_input(oc_dtype t, int64_t n)
+{
+    void *p = malloc((size_t)n * 2);
+    for (int64_t i = 0; i < n; i++) {
+        int v = (int)((i * 37 + 11) % 256);
+        if (t == OC_U8)
+            ((uint8_t *)p)[i] = (uint8_t)v;
+        else if (t == OC_I8)
+            ((int8_t *)p)[i] = (int8_t)(v - 128);
+        else
+            ((int16_t *)p)[i] = (int16_t)((int)((i * 7919) % 65536) - 32768);
+    }
+    return p;
+}
+
+/* One recorded output per rounding rule: MEAN over H, W (XNNPACK), MEAN (float
+ * requantization), MEAN with equal parameters (integer, truncating), SUM with rescale (wraps),
+ * SUM with equal parameters (wraps in int8), int16 MEAN. */
+static void test_quant_tflite_values(void **state)
+{
+    (void)state;
+    static qred qs[] = {
+        {K_MEAN, OC_U8, 4, {1, 2, 3, 2}, 2, {1, 2}, true, 0.05f, 0.03f, 128, 100},
+        {K_MEAN, OC_I8, 3, {2, 3, 4}, 1, {-1}, false, 0.05f, 0.03f, -3, 5},
+        {K_MEAN, OC_I8, 3, {2, 3, 4}, 1, {1}, false, 0.05f, 0.05f, -3, -3},
+        {K_SUM, OC_U8, 3, {2, 3, 4}, 2, {0, 2}, false, 0.05f, 0.5f, 128, 10},
+        {K_SUM, OC_I8, 3, {2, 3, 4}, 1, {-1}, false, 0.05f, 0.05f, -3, -3},
+        {K_MEAN, OC_I16, 3, {2, 3, 4}, 1, {-1}, false, 0.001f, 0.0007f, 0, 0},
+    };
+    static const int32_t want[][8] = {
+        {71, 62},       {-93, 48, -26, 8, 41, -33},  {-54, -17, 19, -28, 48, 0, -48, -11},
+        {241, 26, 247}, {10, 90, -86, -6, 74, -102}, {-29842, 15409, -9556, 12289, -12676, 9169},
+    };
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        int64_t n = 1;
+        for (int d = 0; d < qs[k].rank; d++)
+            n *= qs[k].dims[d];
+        void *x = formula_input(qs[k].dt, n);
+        ot_case c;
+        setup_q(&c, &qs[k], x);
+        assert_int_equal(ot_run(&c, 1), OC_OK);
+        for (int64_t i = 0; i < oc_tensor_count(ot_out(&c, 0)); i++)
+            if (qget(ot_out(&c, 0)->data, qs[k].dt, i) != want[k][i])
+                fail_msg("case %zu elem %lld: got %lld want %d", k, (long long)i,
+                         (long long)qget(ot_out(&c, 0)->data, qs[k].dt, i), want[k][i]);
+        ot_free(&c);
+        free(x);
+    }
+}
+
+/* Random inputs: MEAN within 1 LSB of the dequantize / mean / requantize result (MEAN with
+ * equal parameters truncates: within 1 below), SUM likewise where it does not wrap; 2 threads
+ * equal 1. */
+static void test_quant_float_simulation(void **state)
+{
+    (void)state;
+    static qred qs[] = {
+        {K_MEAN, OC_U8, 4, {2, 9, 9, 64}, 2, {1, 2}, true, 0.0371f, 0.0219f, 117, 93},
+        {K_MEAN, OC_I8, 4, {2, 9, 9, 64}, 2, {2, 1}, false, 0.0371f, 0.0519f, -11, 7},
+        {K_MEAN, OC_I8, 4, {2, 9, 9, 64}, 3, {0, 1, 2}, true, 0.0371f, 0.0119f, -11, 7},
+        {K_MEAN, OC_U8, 3, {3, 6, 33}, 1, {-1}, false, 0.05f, 0.03f, 128, 100},
+        {K_MEAN, OC_I8, 3, {3, 17, 9}, 1, {1}, true, 0.05f, 0.05f, -3, -3},
+        {K_MEAN, OC_I16, 3, {3, 6, 9}, 2, {0, 2}, false, 0.001f, 0.0003f, 0, 0},
+        {K_SUM, OC_I8, 3, {3, 6, 9}, 1, {-1}, false, 0.05f, 0.3f, -3, 5},
+        {K_SUM, OC_U8, 3, {3, 6, 9}, 1, {1}, false, 0.01f, 0.5f, 128, 128},
+    };
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        qred *q = &qs[k];
+        oc_shape sh = {.rank = q->rank};
+        int64_t n = 1;
+        for (int d = 0; d < q->rank; d++)
+            sh.dims[d] = q->dims[d], n *= q->dims[d];
+        uint8_t *x = malloc((size_t)n * 2);
+        uint32_t st = (uint32_t)k + 1;
+        for (int64_t i = 0; i < n * 2; i++) {
+            st = st * 1664525u + 1013904223u;
+            x[i] = (uint8_t)(st >> 24);
+        }
+        float *fx = malloc((size_t)n * sizeof *fx);
+        for (int64_t i = 0; i < n; i++)
+            fx[i] = (float)(qget(x, q->dt, i) - q->zi) * q->si;
+        ot_case c1, c2;
+        setup_q(&c1, q, x);
+        setup_q(&c2, q, x);
+        assert_int_equal(ot_run(&c1, 1), OC_OK);
+        assert_int_equal(ot_run(&c2, 2), OC_OK);
+        const oc_tensor *o = ot_out(&c1, 0);
+        assert_memory_equal(o->data, ot_out(&c2, 0)->data, o->bytes);
+        int64_t nout = oc_tensor_count(o);
+        double *ref = malloc((size_t)nout * sizeof *ref);
+        naive(q->k, &sh, fx, q->axes, q->nax, ref, nout);
+        bool same = q->si == q->so && q->zi == q->zo;
+        for (int64_t i = 0; i < nout; i++) {
+            double want = ref[i] / q->so + (double)q->zo, got = (double)qget(o->data, q->dt, i);
+            double lo = same && q->k == K_MEAN ? -1.0 - 1e-9 : -1.0, hi = 1.0;
+            if (!(got - want >= lo && got - want <= hi))
+                fail_msg("case %zu out %lld: got %g, float %g", k, (long long)i, got, want);
+        }
+        free(ref);
+        free(fx);
+        free(x);
+        ot_free(&c1);
+        ot_free(&c2);
+    }
+}
+
+static void test_quant_max_min_int16(void **state)
+{
+    (void)state;
+    const int16_t x[6] = {-30000, 7, 300, 32767, -32768, 5};
+    static float s = 0.01f;
+    static int64_t z = 0;
+    int32_t dims[2] = {2, 3}, axis = 1;
+    ot_case c;
+    setup(&c, K_MAX, OC_I16, 2, dims, x, &axis, 1, false);
+    c.tensors[c.inputs[0]].q = (oc_qparams){1, 0, &s, &z};
+    c.tensors[c.outputs[0]].q = (oc_qparams){1, 0, &s, &z};
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    assert_int_equal(((int16_t *)ot_out(&c, 0)->data)[0], 300);
+    assert_int_equal(((int16_t *)ot_out(&c, 0)->data)[1], 32767);
+    ot_free(&c);
+    setup(&c, K_MIN, OC_I16, 2, dims, x, &axis, 1, false);
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    assert_int_equal(((int16_t *)ot_out(&c, 0)->data)[0], -30000);
+    assert_int_equal(((int16_t *)ot_out(&c, 0)->data)[1], -32768);
+    ot_free(&c);
+}
+
+static void test_quant_rejects(void **state)
+{
+    (void)state;
+    int16_t x[6] = {0};
+    ot_case c;
+    /* int16 SUM with a rescale: TFLite fails on it */
+    qred q = {K_SUM, OC_I16, 2, {2, 3}, 1, {1}, false, 0.01f, 0.02f, 0, 0};
+    setup_q(&c, &q, x);
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    assert_non_null(strstr(c.err.msg, "SUM"));
+    ot_free(&c);
+    /* quantized REDUCE_PROD */
+    q.k = K_PROD;
+    q.dt = OC_I8;
+    setup_q(&c, &q, x);
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+    /* MAX must pass the quantization through */
+    q.k = K_MAX;
+    setup_q(&c, &q, x);
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+    /* per-channel input */
+    q.k = K_MEAN;
+    static float sc[3] = {0.1f, 0.2f, 0.3f};
+    static int64_t zp[3] = {0, 0, 0};
+    setup_q(&c, &q, x);
+    c.tensors[c.inputs[0]].q = (oc_qparams){3, 1, sc, zp};
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +612,10 @@ int main(void)
         cmocka_unit_test(test_dynamic_axis),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_max_nan_and_inf),
+        cmocka_unit_test(test_quant_tflite_values),
+        cmocka_unit_test(test_quant_float_simulation),
+        cmocka_unit_test(test_quant_max_min_int16),
+        cmocka_unit_test(test_quant_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

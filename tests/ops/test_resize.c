@@ -1,5 +1,7 @@
 /* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR: TensorFlow's published small cases, every
- * flag combination against a per-pixel oracle, threads, dtypes, rejections, parsing. */
+ * flag combination against a per-pixel oracle, threads, dtypes, rejections, parsing.
+ * Quantized bilinear: outputs recorded from TFLite (tfjs-tflite: XNNPACK for uint8 / int8,
+ * TFLite's integer kernel for int16) and a float oracle within 1 LSB. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -270,6 +272,165 @@ static void test_parse(void **state)
     oc_mem_free_all(&mem);
 }
 
+/* ---- quantized bilinear ---------------------------------------------------------------------- */
+
+static float g_qs = 0.1f;
+static int64_t g_qz = 0;
+
+static void setup_q(ot_case *c, const oc_resize_params *p, oc_dtype dt, const int32_t *dims,
+                    const void *x, int32_t oh, int32_t ow)
+{
+    setup(c, &oc_op_RESIZE_BILINEAR, p, dt, dims, x, oh, ow, true);
+    c->tensors[c->inputs[0]].q = (oc_qparams){1, 0, &g_qs, &g_qz};
+    c->tensors[c->outputs[0]].q = (oc_qparams){1, 0, &g_qs, &g_qz};
+}
+
+static int64_t qv(const void *p, oc_dtype t, int64_t i)
+{
+    return t == OC_U8   ? ((const uint8_t *)p)[i]
+           : t == OC_I8 ? ((const int8_t *)p)[i]
+                        : ((const int16_t *)p)[i];
+}
+
+/* [1,2,3,1] -> [1,3,5,1] for each type and flag set, as TFLite computed them. */
+static void test_bilinear_quant_tflite_values(void **state)
+{
+    (void)state;
+    static const uint8_t u[6] = {0, 100, 255, 37, 200, 3};
+    static const int8_t s8[6] = {-128, 100, 127, -37, 0, 3};
+    static const int16_t h[6] = {-32768, 1000, 32767, -3700, 0, 333};
+    static const int32_t want[3][3][15] = {
+        {{0, 60, 131, 224, 255, 25, 110, 151, 103, 87, 37, 135, 161, 42, 3},
+         {0, 50, 100, 178, 255, 19, 84, 150, 140, 129, 37, 119, 200, 102, 3},
+         {0, 40, 100, 193, 255, 19, 71, 150, 137, 129, 37, 102, 200, 82, 3}},
+        {{-128, 9, 105, 122, 127, -67, -7, 36, 42, 44, -37, -15, 1, 2, 3},
+         {-128, -14, 100, 114, 127, -82, -16, 50, 58, 65, -37, -18, 0, 2, 3},
+         {-128, -37, 100, 116, 127, -82, -30, 50, 59, 65, -37, -22, 0, 2, 3}},
+        {{-32768, -12520, 7329, 26376, 32767, -13380, -5158, 2485, 8961, 11134, -3700, -1481, 66,
+          266, 333},
+         {-32768, -15884, 1000, 16884, 32767, -18234, -8867, 500, 8525, 16550, -3700, -1850, 0, 167,
+          333},
+         {-32768, -19281, 967, 20017, 32767, -18234, -10751, 482, 10108, 16550, -3700, -2222, -4,
+          199, 333}}};
+    const oc_dtype types[3] = {OC_U8, OC_I8, OC_I16};
+    const void *xs[3] = {u, s8, h};
+    const oc_resize_params flags[3] = {{false, false}, {true, false}, {false, true}};
+    const int32_t d[4] = {1, 2, 3, 1};
+    for (int t = 0; t < 3; t++)
+        for (int f = 0; f < 3; f++) {
+            ot_case c;
+            setup_q(&c, &flags[f], types[t], d, xs[t], 3, 5);
+            assert_int_equal(ot_run(&c, 1), OC_OK);
+            for (int i = 0; i < 15; i++)
+                if (qv(ot_out(&c, 0)->data, types[t], i) != want[t][f][i])
+                    fail_msg("type %d flags %d elem %d: got %lld want %d", t, f, i,
+                             (long long)qv(ot_out(&c, 0)->data, types[t], i), want[t][f][i]);
+            ot_free(&c);
+        }
+}
+
+/* Source position and weight of output index i, as the quantized kernels define them:
+ * XNNPACK's (clamped half-pixel positions) for uint8 / int8, TFLite's 10-bit grid for int16
+ * (its positions are multiples of 1/1024: on a 16-bit range the grid itself is worth more
+ * than 1 LSB, so the oracle uses it and checks only the interpolation). */
+static double src_pos(int32_t in, int32_t out, const oc_resize_params *p, int i, bool xnn,
+                      int32_t *lo, int32_t *hi)
+{
+    double scale = p->align_corners && out > 1 ? (double)(in - 1) / (out - 1) : (double)in / out;
+    double v = p->half_pixel_centers ? (i + 0.5) * scale - 0.5 : i * scale;
+    if (!xnn) {
+        int32_t s10 = p->align_corners && out > 1 ? (1024 * (in - 1) + (out - 1) / 2) / (out - 1)
+                                                  : (1024 * in + out / 2) / out;
+        int32_t v10 = i * s10 + (p->half_pixel_centers ? s10 / 2 - 512 : 0);
+        v = v10 / 1024.0;
+        *lo = v10 / 1024 > 0 ? v10 / 1024 : 0;
+        *hi = (v10 + 1023) / 1024 < in - 1 ? (v10 + 1023) / 1024 : in - 1;
+        return v - *lo;
+    }
+    if (xnn && v < 0) v = 0;
+    if (xnn && v > in - 1) v = in - 1;
+    *lo = (int32_t)floor(v) < 0 ? 0 : (int32_t)floor(v);
+    *hi = (int32_t)ceil(v) > in - 1 ? in - 1 : (int32_t)ceil(v);
+    if (*hi == *lo && xnn) *hi = *lo + 1 < in ? *lo + 1 : in - 1;
+    return v - *lo;
+}
+
+/* Random images, every flag set and type, against float interpolation: within 1 LSB;
+ * 2 threads equal 1. */
+static void test_bilinear_quant_oracle(void **state)
+{
+    (void)state;
+    const oc_dtype types[3] = {OC_U8, OC_I8, OC_I16};
+    const oc_resize_params flags[3] = {{false, false}, {true, false}, {false, true}};
+    const int32_t sizes[3][6] = {{2, 5, 7, 3, 11, 9}, {1, 8, 6, 5, 3, 4}, {1, 33, 33, 21, 129, 65}};
+    for (int t = 0; t < 3; t++)
+        for (int f = 0; f < 3; f++)
+            for (int z = 0; z < 3; z++) {
+                const int32_t *sz = sizes[z];
+                int32_t d[4] = {sz[0], sz[1], sz[2], sz[3]};
+                int64_t n = (int64_t)d[0] * d[1] * d[2] * d[3];
+                size_t es = types[t] == OC_I16 ? 2 : 1;
+                uint8_t *x = malloc((size_t)n * es);
+                uint32_t st = (uint32_t)(t * 100 + f * 10 + z);
+                for (int64_t i = 0; i < (int64_t)(n * (int64_t)es); i++) {
+                    st = st * 1664525u + 1013904223u;
+                    x[i] = (uint8_t)(st >> 24);
+                }
+                ot_case c1, c2;
+                setup_q(&c1, &flags[f], types[t], d, x, sz[4], sz[5]);
+                setup_q(&c2, &flags[f], types[t], d, x, sz[4], sz[5]);
+                assert_int_equal(ot_run(&c1, 1), OC_OK);
+                assert_int_equal(ot_run(&c2, 2), OC_OK);
+                assert_memory_equal(ot_out(&c1, 0)->data, ot_out(&c2, 0)->data,
+                                    ot_out(&c1, 0)->bytes);
+                bool xnn = types[t] != OC_I16;
+                const void *y = ot_out(&c1, 0)->data;
+                for (int b = 0; b < d[0]; b++)
+                    for (int oy = 0; oy < sz[4]; oy++)
+                        for (int ox = 0; ox < sz[5]; ox++) {
+                            int32_t y0, y1, x0, x1;
+                            double dy = src_pos(d[1], sz[4], &flags[f], oy, xnn, &y0, &y1);
+                            double dx = src_pos(d[2], sz[5], &flags[f], ox, xnn, &x0, &x1);
+                            for (int ch = 0; ch < d[3]; ch++) {
+#define AT(yy, xx) (double)qv(x, types[t], (((int64_t)b * d[1] + (yy)) * d[2] + (xx)) * d[3] + ch)
+                                double v = AT(y0, x0) * (1 - dy) * (1 - dx) +
+                                           AT(y0, x1) * (1 - dy) * dx + AT(y1, x0) * dy * (1 - dx) +
+                                           AT(y1, x1) * dy * dx;
+#undef AT
+                                int64_t o = (((int64_t)b * sz[4] + oy) * sz[5] + ox) * d[3] + ch;
+                                if (fabs((double)qv(y, types[t], o) - v) > 1.0)
+                                    fail_msg("type %d flags %d size %d: out %lld = %lld, float %g",
+                                             t, f, z, (long long)o, (long long)qv(y, types[t], o),
+                                             v);
+                            }
+                        }
+                ot_free(&c1);
+                ot_free(&c2);
+                free(x);
+            }
+}
+
+static void test_bilinear_quant_rejects(void **state)
+{
+    (void)state;
+    oc_resize_params none = {false, false};
+    const uint8_t x[4] = {0};
+    static float s2 = 0.2f;
+    static int64_t z1 = 1;
+    ot_case c;
+    setup_q(&c, &none, OC_U8, g_d2x2, x, 3, 3);
+    assert_int_equal(ot_prepare(&c), OC_OK);
+    c.tensors[c.outputs[0]].q.scale = &s2; /* the output must keep the input's parameters */
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.outputs[0]].q.scale = &g_qs;
+    c.tensors[c.outputs[0]].q.zero_point = &z1;
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    c.tensors[c.outputs[0]].q.zero_point = &g_qz;
+    c.tensors[c.outputs[0]].dtype = OC_I8;
+    assert_int_equal(ot_prepare(&c), OC_ERROR);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +441,9 @@ int main(void)
         cmocka_unit_test(test_dynamic_size),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_bilinear_quant_tflite_values),
+        cmocka_unit_test(test_bilinear_quant_oracle),
+        cmocka_unit_test(test_bilinear_quant_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,13 +62,17 @@ static void test_float_history(void **state)
     (void)state;
     enum { B = 2, I = 3, F = 6, M = 4, R = 2, U = F / R, RUNS = 6 };
     float wf[F * I], wt[F * M], bias[U], x[RUNS][B * I];
-    for (int i = 0; i < F * I; i++) wf[i] = (float)((i * 7) % 11 - 5) / 8;
-    for (int i = 0; i < F * M; i++) wt[i] = (float)((i * 5) % 9 - 4) / 4;
-    for (int i = 0; i < U; i++) bias[i] = (float)i / 2 - 0.5f;
+    for (int i = 0; i < F * I; i++)
+        wf[i] = (float)((i * 7) % 11 - 5) / 8;
+    for (int i = 0; i < F * M; i++)
+        wt[i] = (float)((i * 5) % 9 - 4) / 4;
+    for (int i = 0; i < U; i++)
+        bias[i] = (float)i / 2 - 0.5f;
     for (int t = 0; t < RUNS; t++)
-        for (int i = 0; i < B * I; i++) x[t][i] = (float)((t * 13 + i * 3) % 7 - 3) / 2;
-    svdf_case k = {B, I, F, M, R, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32,
-                   wf, wt, bias, {0}, 0, 0};
+        for (int i = 0; i < B * I; i++)
+            x[t][i] = (float)((t * 13 + i * 3) % 7 - 3) / 2;
+    svdf_case k = {B,      I,      F,  M,  R,    OC_F32, OC_F32, OC_F32, OC_F32,
+                   OC_F32, OC_F32, wf, wt, bias, {0},    0,      0};
     oc_svdf_params p = {R, OC_ACT_NONE, false};
     ot_case c;
     build(&c, &k, &p, x[0]);
@@ -80,7 +84,8 @@ static void test_float_history(void **state)
         for (int b = 0; b < B; b++) {
             for (int f = 0; f < F; f++) {
                 hist[t][b][f] = 0;
-                for (int i = 0; i < I; i++) hist[t][b][f] += (double)wf[f * I + i] * x[t][b * I + i];
+                for (int i = 0; i < I; i++)
+                    hist[t][b][f] += (double)wf[f * I + i] * x[t][b * I + i];
             }
             for (int u = 0; u < U; u++) {
                 double v = bias[u];
@@ -104,8 +109,8 @@ static void test_float_relu_no_bias(void **state)
 {
     (void)state;
     float wf[2] = {1, -1}, wt[2] = {1, 0.5f}, x[1] = {3};
-    svdf_case k = {1, 1, 2, 1, 1, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32,
-                   wf, wt, NULL, {0}, 0, 0};
+    svdf_case k = {1,      1,      2,  1,  1,    OC_F32, OC_F32, OC_F32, OC_F32,
+                   OC_F32, OC_F32, wf, wt, NULL, {0},    0,      0};
     oc_svdf_params p = {1, OC_ACT_RELU, false};
     ot_case c;
     build(&c, &k, &p, x);
@@ -120,15 +125,16 @@ static void test_int8_tflite_values(void **state)
 {
     (void)state;
     static const int8_t wf[12] = {10, -20, 30, -40, 50, -60, 70, -80, 90, -100, 110, -120};
-    static const int16_t wt[12] = {1000,  -2000, 3000,  -4000, 5000,   -6000,
-                                   7000,  -8000, 9000,  -10000, 11000, -12000};
+    static const int16_t wt[12] = {1000, -2000, 3000, -4000,  5000,  -6000,
+                                   7000, -8000, 9000, -10000, 11000, -12000};
     static const int32_t bias[2] = {1500, -2500};
     static const int8_t x[6] = {-128, -50, 0, 20, 90, 127};
     static const int8_t want[4][4] = {
         {-26, -76, -3, 60}, {-21, -25, -17, -13}, {-25, -71, -7, 52}, {-25, -71, -7, 52}};
-    svdf_case k = {2,     3,    4,      3,      2,  OC_I8, OC_I8,
-                   OC_I16, OC_I32, OC_I16, OC_I8, wf, wt,    bias,
-                   {0.05f, 0.01f, 0.0005f, 0.0001f, 0.002f, 0.5f}, -10, -20};
+    svdf_case k = {2,     3,     4,      3,      2,
+                   OC_I8, OC_I8, OC_I16, OC_I32, OC_I16,
+                   OC_I8, wf,    wt,     bias,   {0.05f, 0.01f, 0.0005f, 0.0001f, 0.002f, 0.5f},
+                   -10,   -20};
     oc_svdf_params p = {2, OC_ACT_RELU, false};
     for (int threads = 1; threads <= 2; threads++) {
         ot_case c;
@@ -151,17 +157,24 @@ static void test_int8_float_simulation(void **state)
     int16_t wt[F * M];
     int32_t bias[U];
     uint32_t s = 99;
-#define NEXT(lo, hi) (s = s * 1664525u + 1013904223u, (lo) + (int)((s >> 8) % (uint32_t)((hi) - (lo) + 1)))
-    for (int i = 0; i < F * I; i++) wf[i] = (int8_t)NEXT(-127, 127);
-    for (int i = 0; i < F * M; i++) wt[i] = (int16_t)NEXT(-32767, 32767);
-    for (int i = 0; i < U; i++) bias[i] = NEXT(-20000, 20000);
+#define NEXT(lo, hi)                                                                               \
+    (s = s * 1664525u + 1013904223u, (lo) + (int)((s >> 8) % (uint32_t)((hi) - (lo) + 1)))
+    for (int i = 0; i < F * I; i++)
+        wf[i] = (int8_t)NEXT(-127, 127);
+    for (int i = 0; i < F * M; i++)
+        wt[i] = (int16_t)NEXT(-32767, 32767);
+    for (int i = 0; i < U; i++)
+        bias[i] = NEXT(-20000, 20000);
     for (int t = 0; t < RUNS; t++)
-        for (int i = 0; i < B * I; i++) x[t][i] = (int8_t)NEXT(-128, 127);
+        for (int i = 0; i < B * I; i++)
+            x[t][i] = (int8_t)NEXT(-128, 127);
 #undef NEXT
     const float sx = 0.03f, swf = 0.01f, swt = 0.0004f, sst = 0.05f, sout = 0.2f;
     const int64_t zx = 7, zout = -3;
-    svdf_case k = {B,      I,      F,     M,  R,  OC_I8, OC_I8, OC_I16, OC_I32, OC_I16, OC_I8,
-                   wf,     wt,     bias,  {sx, swf, swt, sx * swf * swt, sst, sout}, zx, zout};
+    svdf_case k = {B,     I,     F,      M,      R,
+                   OC_I8, OC_I8, OC_I16, OC_I32, OC_I16,
+                   OC_I8, wf,    wt,     bias,   {sx, swf, swt, sx * swf * swt, sst, sout},
+                   zx,    zout};
     oc_svdf_params p = {R, OC_ACT_RELU, false};
     ot_case c;
     build(&c, &k, &p, x[0]);
@@ -173,7 +186,8 @@ static void test_int8_float_simulation(void **state)
         for (int b = 0; b < B; b++) {
             for (int f = 0; f < F; f++) {
                 double a = 0;
-                for (int i = 0; i < I; i++) a += (double)wf[f * I + i] * (x[t][b * I + i] - zx);
+                for (int i = 0; i < I; i++)
+                    a += (double)wf[f * I + i] * (x[t][b * I + i] - zx);
                 hist[t][b][f] = fmin(fmax(a * sx * swf, -32768 * sst), 32767 * sst);
             }
             for (int u = 0; u < U; u++) {
@@ -210,8 +224,8 @@ static void test_rejects(void **state)
     static const int16_t wt16[64] = {0};
     static const int32_t b32[8] = {0};
     oc_svdf_params p = {2, OC_ACT_NONE, false};
-    svdf_case ok = {1, 3, 4, 2, 2, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32, OC_F32,
-                    wf, wt, b, {0}, 0, 0};
+    svdf_case ok = {1,      3,      4,  2,  2, OC_F32, OC_F32, OC_F32, OC_F32,
+                    OC_F32, OC_F32, wf, wt, b, {0},    0,      0};
     assert_int_equal(prepare_case(&ok, &p), OC_OK);
     svdf_case k = ok;
     p.rank = 0;
@@ -225,8 +239,10 @@ static void test_rejects(void **state)
     k.wft = OC_I8;
     k.wf = wf8;
     assert_int_equal(prepare_case(&k, &p), OC_ERROR); /* hybrid */
-    svdf_case q = {1, 3, 4, 2, 2, OC_I8, OC_I8, OC_I16, OC_I32, OC_I16, OC_I8,
-                   wf8, wt16, b32, {0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f}, 0, 0};
+    svdf_case q = {1,     3,     4,      2,      2,
+                   OC_I8, OC_I8, OC_I16, OC_I32, OC_I16,
+                   OC_I8, wf8,   wt16,   b32,    {0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f},
+                   0,     0};
     p.activation = OC_ACT_RELU;
     assert_int_equal(prepare_case(&q, &p), OC_OK);
     p.activation = OC_ACT_NONE;

@@ -208,9 +208,15 @@ static void test_quantized(void **state)
         int kind = rep % 3; /* 0 ABS int8, 1 ABS int16, 2 RSQRT int8 */
         oc_dtype t = kind == 1 ? OC_I16 : OC_I8;
         int32_t n = 300;
-        qt_spec in = {t, 1, {n}, qt_rscale(&seed, kind == 1 ? 1e-4 : 0.01, kind == 1 ? 1e-3 : 0.1),
+        qt_spec in = {t,
+                      1,
+                      {n},
+                      qt_rscale(&seed, kind == 1 ? 1e-4 : 0.01, kind == 1 ? 1e-3 : 0.1),
                       kind == 1 ? 0 : qt_rzp(&seed, t)};
-        qt_spec out = {t, 1, {n}, rep < 3 ? in.scale : qt_rscale(&seed, 0.001, 0.1),
+        qt_spec out = {t,
+                       1,
+                       {n},
+                       rep < 3 ? in.scale : qt_rscale(&seed, 0.001, 0.1),
                        kind == 1 ? 0 : qt_rzp(&seed, t)};
         if (kind == 1 && rep >= 3) out.scale = qt_rscale(&seed, 1e-4, 1e-3);
         if (rep < 3) out.zp = kind == 1 ? 0 : in.zp;
@@ -226,8 +232,8 @@ static void test_quantized(void **state)
             /* TFLite's RSQRT keeps 20 fractional bits: a relative error ~2^-20 plus rounding */
             double tol = kind == 2 ? 1 + fabs(want - (double)out.zp) * 1e-5 : 1;
             if (fabs(g - want) > tol)
-                fail_msg("%s %s element %d (x %g): got %g want %g", def->name, oc_dtype_name(t),
-                         i, qt_get(t, x, i), g, want);
+                fail_msg("%s %s element %d (x %g): got %g want %g", def->name, oc_dtype_name(t), i,
+                         qt_get(t, x, i), g, want);
         }
         free(x);
         free(got);
