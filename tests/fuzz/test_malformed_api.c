@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "model_files.h"
+#include "nnfw_test.h"
 #include "nnfw/nnfw.h"
 #include "nnfw/nnfw_internal.h"
 
@@ -35,20 +36,10 @@ static uint32_t rnd(void)
     return (uint32_t)(rng_state >> 11);
 }
 
-static size_t elem_size(NNFW_TYPE t)
-{
-    switch (t) {
-    case NNFW_TYPE_TENSOR_FLOAT32: case NNFW_TYPE_TENSOR_INT32: return 4;
-    case NNFW_TYPE_TENSOR_INT64: return 8;
-    case NNFW_TYPE_TENSOR_QUANT16_SYMM_SIGNED: return 2;
-    default: return 1;
-    }
-}
-
 /* Bytes of a tensor, or 0 when absurd (we then do not try to run). */
 static size_t info_bytes(const nnfw_tensorinfo *ti)
 {
-    uint64_t n = elem_size(ti->dtype);
+    uint64_t n = nt_elem_size(ti->dtype);
     for (int i = 0; i < ti->rank; i++) {
         if (ti->dims[i] < 0) return 0;
         n *= (uint64_t)ti->dims[i];

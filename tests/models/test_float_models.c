@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "model_files.h"
+#include "nnfw_test.h"
 #include "nnfw/nnfw.h"
 #include "nnfw/nnfw_experimental.h"
 
@@ -59,33 +60,6 @@ static float *read_reference(const model_case *mc, int k, size_t *bytes, const c
     }
     return NULL;
 }
-
-static size_t elem_size(NNFW_TYPE t)
-{
-    switch (t) {
-    case NNFW_TYPE_TENSOR_FLOAT32: case NNFW_TYPE_TENSOR_INT32: return 4;
-    case NNFW_TYPE_TENSOR_INT64: return 8;
-    case NNFW_TYPE_TENSOR_QUANT16_SYMM_SIGNED: return 2;
-    default: return 1;
-    }
-}
-
-static size_t tensor_bytes(const nnfw_tensorinfo *ti)
-{
-    size_t n = elem_size(ti->dtype);
-    for (int i = 0; i < ti->rank; i++) n *= (size_t)ti->dims[i];
-    return n;
-}
-
-#define CHECK_NNFW(call)                                                                   \
-    do {                                                                                   \
-        NNFW_STATUS st_ = (call);                                                          \
-        if (st_ != NNFW_STATUS_NO_ERROR) {                                                 \
-            char msg_[1024] = "";                                                          \
-            nnfw_get_last_error_message(session, msg_, sizeof msg_);                       \
-            fail_msg("%s: %s failed with status %d: %s", mc->name, #call, (int)st_, msg_); \
-        }                                                                                  \
-    } while (0)
 
 /* Runs onert_run on the same inputs and checks its dumped outputs equal `outputs`. */
 static void check_onert_run(const model_case *mc, const char *model_path, uint32_t nin,
@@ -135,12 +109,12 @@ static void run_model(void **state)
 
     nnfw_session *session = NULL;
     assert_int_equal(nnfw_create_session(&session), NNFW_STATUS_NO_ERROR);
-    CHECK_NNFW(nnfw_load_model_from_file(session, model_path));
-    CHECK_NNFW(nnfw_prepare(session));
+    NT_CHECK(session, mc->name, nnfw_load_model_from_file(session, model_path));
+    NT_CHECK(session, mc->name, nnfw_prepare(session));
 
     uint32_t nin = 0, nout = 0;
-    CHECK_NNFW(nnfw_input_size(session, &nin));
-    CHECK_NNFW(nnfw_output_size(session, &nout));
+    NT_CHECK(session, mc->name, nnfw_input_size(session, &nin));
+    NT_CHECK(session, mc->name, nnfw_output_size(session, &nout));
     void *inputs[8] = {0}, *outputs[8] = {0};
     size_t out_bytes[8] = {0};
     assert_true(nin <= 8 && nout <= 8);
@@ -150,8 +124,8 @@ static void run_model(void **state)
         inputs[k] = mf_read(mf_path(path, sizeof path, rel), &n);
         if (!inputs[k]) fail_msg("missing %s", path);
         nnfw_tensorinfo ti;
-        CHECK_NNFW(nnfw_input_tensorinfo(session, k, &ti));
-        CHECK_NNFW(nnfw_set_input(session, k, ti.dtype, inputs[k], n));
+        NT_CHECK(session, mc->name, nnfw_input_tensorinfo(session, k, &ti));
+        NT_CHECK(session, mc->name, nnfw_set_input(session, k, ti.dtype, inputs[k], n));
     }
     /* Output buffers: the reference size when the static shape is unknown (dynamic outputs). */
     float *refs[8] = {0};
@@ -161,19 +135,19 @@ static void run_model(void **state)
         refs[k] = read_reference(mc, (int)k, &ref_bytes[k], &peer[k]);
         if (!refs[k]) fail_msg("%s: no reference for output %u", mc->name, k);
         nnfw_tensorinfo ti;
-        CHECK_NNFW(nnfw_output_tensorinfo(session, k, &ti));
-        size_t n = tensor_bytes(&ti);
+        NT_CHECK(session, mc->name, nnfw_output_tensorinfo(session, k, &ti));
+        size_t n = nt_info_bytes(&ti);
         out_bytes[k] = n > ref_bytes[k] ? n : ref_bytes[k];
         outputs[k] = calloc(1, out_bytes[k]);
-        CHECK_NNFW(nnfw_set_output(session, k, ti.dtype, outputs[k], out_bytes[k]));
+        NT_CHECK(session, mc->name, nnfw_set_output(session, k, ti.dtype, outputs[k], out_bytes[k]));
     }
-    CHECK_NNFW(nnfw_run(session));
+    NT_CHECK(session, mc->name, nnfw_run(session));
     if (mc->runs > 1) {
         /* LSTM state lives in variable tensors that persist across runs (TFLite semantics):
          * the first output must differ from the one after `runs` runs. */
         void *first = malloc(out_bytes[0]);
         memcpy(first, outputs[0], out_bytes[0]);
-        for (int r = 1; r < mc->runs; r++) CHECK_NNFW(nnfw_run(session));
+        for (int r = 1; r < mc->runs; r++) NT_CHECK(session, mc->name, nnfw_run(session));
         if (memcmp(first, outputs[0], out_bytes[0]) == 0)
             fail_msg("%s: state did not persist across runs", mc->name);
         free(first);
@@ -181,9 +155,9 @@ static void run_model(void **state)
 
     for (uint32_t k = 0; k < nout; k++) {
         nnfw_tensorinfo ti;
-        CHECK_NNFW(nnfw_output_tensorinfo(session, k, &ti));
+        NT_CHECK(session, mc->name, nnfw_output_tensorinfo(session, k, &ti));
         assert_int_equal(ti.dtype, NNFW_TYPE_TENSOR_FLOAT32);
-        size_t n = tensor_bytes(&ti);
+        size_t n = nt_info_bytes(&ti);
         if (n != ref_bytes[k])
             fail_msg("%s: output %u has %zu bytes, reference %zu", mc->name, k, n, ref_bytes[k]);
         const float *got = outputs[k], *ref = refs[k];
@@ -234,18 +208,18 @@ static void while_000(void **state)
 
     nnfw_session *session = NULL;
     assert_int_equal(nnfw_create_session(&session), NNFW_STATUS_NO_ERROR);
-    CHECK_NNFW(nnfw_load_model_from_file(session, model_path));
-    CHECK_NNFW(nnfw_prepare(session));
+    NT_CHECK(session, mc->name, nnfw_load_model_from_file(session, model_path));
+    NT_CHECK(session, mc->name, nnfw_prepare(session));
     int32_t out = -1;
-    CHECK_NNFW(nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, counter, n0));
-    CHECK_NNFW(nnfw_set_input(session, 1, NNFW_TYPE_TENSOR_FLOAT32, values, n1));
-    CHECK_NNFW(nnfw_set_output(session, 0, NNFW_TYPE_TENSOR_INT32, &out, sizeof out));
-    CHECK_NNFW(nnfw_run(session));
+    NT_CHECK(session, mc->name, nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, counter, n0));
+    NT_CHECK(session, mc->name, nnfw_set_input(session, 1, NNFW_TYPE_TENSOR_FLOAT32, values, n1));
+    NT_CHECK(session, mc->name, nnfw_set_output(session, 0, NNFW_TYPE_TENSOR_INT32, &out, sizeof out));
+    NT_CHECK(session, mc->name, nnfw_run(session));
     assert_int_equal(out, counter[0]);
 
     int32_t ten = 10;
-    CHECK_NNFW(nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, &ten, sizeof ten));
-    CHECK_NNFW(nnfw_run(session));
+    NT_CHECK(session, mc->name, nnfw_set_input(session, 0, NNFW_TYPE_TENSOR_INT32, &ten, sizeof ten));
+    NT_CHECK(session, mc->name, nnfw_run(session));
     assert_int_equal(out, 11);
     nnfw_close_session(session);
     free(counter);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "model_files.h"
+#include "nnfw_test.h"
 #include "nnfw/nnfw.h"
 #include "nnfw/nnfw_experimental.h"
 #include "nnfw/nnfw_internal.h"
@@ -54,33 +55,6 @@ static void free_result(run_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static size_t elem_size(NNFW_TYPE t)
-{
-    switch (t) {
-    case NNFW_TYPE_TENSOR_FLOAT32: case NNFW_TYPE_TENSOR_INT32: return 4;
-    case NNFW_TYPE_TENSOR_INT64: return 8;
-    case NNFW_TYPE_TENSOR_QUANT16_SYMM_SIGNED: return 2;
-    default: return 1;
-    }
-}
-
-static size_t info_bytes(const nnfw_tensorinfo *ti)
-{
-    size_t n = elem_size(ti->dtype);
-    for (int i = 0; i < ti->rank; i++) n *= (size_t)ti->dims[i];
-    return n;
-}
-
-#define CHECK_NNFW(call)                                                                   \
-    do {                                                                                   \
-        NNFW_STATUS st_ = (call);                                                          \
-        if (st_ != NNFW_STATUS_NO_ERROR) {                                                 \
-            char msg_[1024] = "";                                                          \
-            nnfw_get_last_error_message(session, msg_, sizeof msg_);                       \
-            fail_msg("%s: %s failed with status %d: %s", name, #call, (int)st_, msg_);     \
-        }                                                                                  \
-    } while (0)
-
 /* Runs the model on ref inputs. float_io: bind float buffers (NNFW_TYPE_TENSOR_FLOAT32). */
 static void run(const model_case *mc, const char *threads, bool float_io, run_result *r)
 {
@@ -88,12 +62,12 @@ static void run(const model_case *mc, const char *threads, bool float_io, run_re
     char path[4200], rel[512];
     nnfw_session *session = NULL;
     assert_int_equal(nnfw_create_session(&session), NNFW_STATUS_NO_ERROR);
-    CHECK_NNFW(nnfw_load_model_from_file(session, mf_path(path, sizeof path, mc->file)));
-    CHECK_NNFW(nnfw_set_config(session, "NUM_THREADS", threads));
-    CHECK_NNFW(nnfw_prepare(session));
+    NT_CHECK(session, name, nnfw_load_model_from_file(session, mf_path(path, sizeof path, mc->file)));
+    NT_CHECK(session, name, nnfw_set_config(session, "NUM_THREADS", threads));
+    NT_CHECK(session, name, nnfw_prepare(session));
     uint32_t nin = 0;
-    CHECK_NNFW(nnfw_input_size(session, &nin));
-    CHECK_NNFW(nnfw_output_size(session, &r->nout));
+    NT_CHECK(session, name, nnfw_input_size(session, &nin));
+    NT_CHECK(session, name, nnfw_output_size(session, &r->nout));
     assert_true(nin <= MAX_IO && r->nout <= MAX_IO);
     void *in[MAX_IO] = {0};
     for (uint32_t k = 0; k < nin; k++) {
@@ -102,23 +76,23 @@ static void run(const model_case *mc, const char *threads, bool float_io, run_re
         in[k] = mf_read(mf_path(path, sizeof path, rel), &n);
         if (!in[k]) fail_msg("missing %s", path);
         nnfw_tensorinfo ti;
-        CHECK_NNFW(nnfw_input_tensorinfo(session, k, &ti));
-        CHECK_NNFW(nnfw_set_input(session, k, ti.dtype, in[k], n));
+        NT_CHECK(session, name, nnfw_input_tensorinfo(session, k, &ti));
+        NT_CHECK(session, name, nnfw_set_input(session, k, ti.dtype, in[k], n));
     }
     for (uint32_t k = 0; k < r->nout; k++) {
         nnfw_tensorinfo ti;
-        CHECK_NNFW(nnfw_output_tensorinfo(session, k, &ti));
-        size_t n = info_bytes(&ti);
+        NT_CHECK(session, name, nnfw_output_tensorinfo(session, k, &ti));
+        size_t n = nt_info_bytes(&ti);
         NNFW_TYPE type = ti.dtype;
         if (float_io) {
-            n = n / elem_size(ti.dtype) * sizeof(float);
+            n = n / nt_elem_size(ti.dtype) * sizeof(float);
             type = NNFW_TYPE_TENSOR_FLOAT32;
         }
         r->out[k] = calloc(1, n);
         r->bytes[k] = n;
-        CHECK_NNFW(nnfw_set_output(session, k, type, r->out[k], n));
+        NT_CHECK(session, name, nnfw_set_output(session, k, type, r->out[k], n));
     }
-    for (int i = 0; i < (mc->runs > 1 ? mc->runs : 1); i++) CHECK_NNFW(nnfw_run(session));
+    for (int i = 0; i < (mc->runs > 1 ? mc->runs : 1); i++) NT_CHECK(session, name, nnfw_run(session));
     for (uint32_t k = 0; k < nin; k++) free(in[k]);
     assert_int_equal(nnfw_close_session(session), NNFW_STATUS_NO_ERROR);
 }
