@@ -100,8 +100,10 @@ static oc_status init_variables(oc_subgraph *sg, oc_err *err)
         t->storage = OC_STORE_PERSISTENT;
         t->is_const = false;
         OC_TRY(alloc_persistent(t, err));
+        /* TFLite resets int8 state to its zero point, everything else to zeros. */
+        int fill = t->dtype == OC_I8 && t->q.count > 0 ? (int)t->q.zero_point[0] : 0;
         if (init) memcpy(t->data, init, bytes);
-        else memset(t->data, 0, bytes);
+        else memset(t->data, fill, bytes);
     }
     return OC_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernels/conv.h"
+#include "kernels/qconv.h"
 #include "kernels/qref.h"
 #include "ops/conv_params.h"
 #include "ops/conv_quant.h"
@@ -16,8 +17,12 @@ typedef struct conv_state {
     const void *w_data, *b_data; /* what `packed` was built from */
     float lo, hi;
     /* quantized */
-    bool quant;
+    bool quant, q8;
     oc_qconv q;
+    oc_qconv_q qq;
+    oc_qconv_plan qplan;
+    uint8_t *qpacked, *qscratch;
+    size_t qpacked_cap, qscratch_cap;
 } conv_state;
 
 static oc_status conv_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -40,7 +45,10 @@ static void conv_release(oc_op *op)
     conv_state *s = op->state;
     if (!s) return;
     oc_conv_plan_free(&s->plan);
+    oc_qconv_plan_free(&s->qplan);
     oc_qconv_free(&s->q);
+    oc_aligned_free(s->qpacked);
+    oc_aligned_free(s->qscratch);
     oc_aligned_free(s->packed);
     oc_aligned_free(s->scratch);
     free(s);
@@ -49,12 +57,30 @@ static void conv_release(oc_op *op)
 
 /* ---- quantized ----------------------------------------------------------------------------- */
 
+/* uint8 / int8: the 8-bit implicit GEMM (kernels/qconv.h); int16: the reference kernel. */
 static oc_status qconv_prepare(oc_ctx *ctx, oc_op *op, conv_state *s, const oc_conv_geom *g,
                                const oc_tensor *in, const oc_tensor *w, const oc_tensor *b,
                                const oc_tensor *out, int act)
 {
-    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, in, w, b, out, act, g->oc, 0, &s->q));
+    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, act, g->oc, 0,
+                         &s->q));
     s->plan.g = *g;
+    s->q8 = in->dtype != OC_I16;
+    if (!s->q8) return OC_OK;
+    oc_qconv_q *qq = &s->qq;
+    oc_qconv_q_init(qq, &s->q.req);
+    oc_qconv_plan_free(&s->qplan);
+    if (!oc_qconv_plan_init(&s->qplan, g, qq, oc_qisa_best(ctx->cpu)))
+        return oc_op_fail(ctx, op, "convolution too large");
+    size_t np = oc_qconv_packed_bytes(&s->qplan);
+    if (!np) return oc_op_fail(ctx, op, "filter too large");
+    OC_TRY(oc_conv_bytes(ctx, &s->qscratch, &s->qscratch_cap, s->qplan.scratch_bytes));
+    OC_TRY(oc_conv_bytes(ctx, &s->qpacked, &s->qpacked_cap, np));
+    s->packed_at_prepare = w->is_const && (!b || b->is_const) && w->data && (!b || b->data);
+    if (s->packed_at_prepare) {
+        qq->bias = b ? b->data : NULL;
+        oc_qconv_pack(&s->qplan, w->data, qq, s->qpacked);
+    }
     return OC_OK;
 }
 
@@ -76,11 +102,21 @@ static oc_status qconv_eval(oc_ctx *ctx, oc_op *op, conv_state *s)
 {
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
+    if (s->q8) {
+        if (!s->packed_at_prepare) {
+            s->qq.bias = b ? b->data : NULL;
+            oc_qconv_pack(&s->qplan, w->data, &s->qq, s->qpacked);
+        }
+        oc_qconv_run(&s->qplan, in->data, s->qpacked, &s->qq, out->data, s->qscratch, ctx->pool);
+        return OC_OK;
+    }
     const oc_conv_geom *g = &s->plan.g;
     qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data,
                   (size_t)g->n * (size_t)g->oh, 0};
     c.per = (c.rows + 15) / 16;
-    oc_parallel_for(ctx->pool, (c.rows + c.per - 1) / c.per, qref_task, &c);
+    double macs = (double)oc_tensor_count(out) * g->kh * g->kw * g->ic;
+    oc_parallel_for(oc_kernels_parallel_ok(macs, OC_PAR_MIN_DIRECT_MACS) ? ctx->pool : NULL,
+                    (c.rows + c.per - 1) / c.per, qref_task, &c);
     return OC_OK;
 }
 

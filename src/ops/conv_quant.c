@@ -2,16 +2,25 @@
 #include "ops/conv_quant.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fixedpoint.h"
 #include "ops/binary.h"
 
+static atomic_int g_force_mode = -1;
+
+void oc_qconv_force_mode(int mode)
+{
+    atomic_store(&g_force_mode, mode);
+}
+
 void oc_qconv_free(oc_qconv *q)
 {
     free(q->mult);
     free(q->shift);
+    free(q->fscale);
     memset(q, 0, sizeof *q);
 }
 
@@ -73,9 +82,31 @@ static oc_status filter_params(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule,
     return OC_OK;
 }
 
-oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, const oc_tensor *in,
-                        const oc_tensor *w, const oc_tensor *bias, const oc_tensor *out, int act,
-                        int32_t nch, int32_t w_axis, oc_qconv *q)
+/* XNNPACK's quantization of a float clamp bound (xnn_qu8_quantize / xnn_qs8_quantize). */
+static int32_t xnn_quantize(float v, float scale, int32_t zp, oc_dtype t)
+{
+    int32_t lo, hi;
+    oc_qtype_range(t, &lo, &hi);
+    float q = v / scale + (float)zp;
+    q = fminf(fmaxf(q, (float)lo), (float)hi);
+    return (int32_t)lrintf(q);
+}
+
+/* The clamp XNNPACK derives from a fused activation (TFLite's delegate passes the float
+ * range: NONE (-inf, inf), RELU [0, inf), RELU_N1_TO_1 [-1, 1], RELU6 [0, 6]). */
+static void xnn_act_range(int act, float scale, int32_t zp, oc_dtype t, int32_t *lo, int32_t *hi)
+{
+    float l = -INFINITY, h = INFINITY;
+    if (act == OC_ACT_RELU) l = 0.f;
+    if (act == OC_ACT_RELU6) l = 0.f, h = 6.f;
+    if (act == OC_ACT_RELU_N1_TO_1) l = -1.f, h = 1.f;
+    *lo = xnn_quantize(l, scale, zp, t);
+    *hi = xnn_quantize(h, scale, zp, t);
+}
+
+oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, unsigned flags,
+                        const oc_tensor *in, const oc_tensor *w, const oc_tensor *bias,
+                        const oc_tensor *out, int act, int32_t nch, int32_t w_axis, oc_qconv *q)
 {
     oc_qconv_free(q);
     const oc_dtype it = in->dtype;
@@ -116,7 +147,8 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, const 
 
     q->mult = malloc((size_t)nch * sizeof *q->mult);
     q->shift = malloc((size_t)nch * sizeof *q->shift);
-    if (!q->mult || !q->shift) {
+    q->fscale = malloc((size_t)nch * sizeof *q->fscale);
+    if (!q->mult || !q->shift || !q->fscale) {
         oc_qconv_free(q);
         return OC_NOMEMF(ctx->err);
     }
@@ -129,6 +161,17 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, const 
     const bool float_product = it == OC_U8 || rule == OC_QRULE_BMM ||
                                (rule == OC_QRULE_FC && !per_channel);
     const bool acc64 = it == OC_I16 && (!bias || bias->dtype == OC_I64);
+    /* the fp32 rule where XNNPACK would run the op (see the header) */
+    bool xnn = (flags & OC_QCONV_XNN) && it != OC_I16 && w->is_const && (!bias || bias->is_const) &&
+               (w->dtype == OC_U8 || z_w == 0);
+    for (int32_t c = 0; c < nch; c++) {
+        float ws = per_channel ? w->q.scale[c] : s_w;
+        q->fscale[c] = s_in * ws / s_out;
+        if (!(q->fscale[c] >= 0x1p-32f && q->fscale[c] < 256.f)) xnn = false;
+    }
+    int force = atomic_load(&g_force_mode);
+    if (force >= 0 && it != OC_I16 && (flags & OC_QCONV_XNN)) xnn = force == OC_QREQ_FP32;
+    if (xnn) xnn_act_range(act, s_out, z_out, out->dtype, &lo, &hi);
     for (int32_t c = 0; c < nch; c++) {
         float ws = per_channel ? w->q.scale[c] : s_w;
         double real = float_product ? (double)(s_in * ws) / (double)s_out
@@ -154,7 +197,27 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, const 
                        .lo = lo,
                        .hi = hi,
                        .acc64 = acc64,
+                       .mode = xnn ? OC_QREQ_FP32 : OC_QREQ_FIXED,
                        .mult = q->mult,
-                       .shift = q->shift};
+                       .shift = q->shift,
+                       .fscale = q->fscale};
     return OC_OK;
+}
+
+void oc_qconv_q_init(oc_qconv_q *qq, const oc_qreq *r)
+{
+    *qq = (oc_qconv_q){.act_i8 = r->in_t == OC_I8,
+                       .w_u8 = r->w_t == OC_U8,
+                       .za = r->in_zp,
+                       .zw = r->w_zp,
+                       .ep = {.out_zp = r->out_zp,
+                              .lo = r->lo,
+                              .hi = r->hi,
+                              .flo = (float)(r->lo - r->out_zp),
+                              .fhi = (float)(r->hi - r->out_zp),
+                              .a_xor = r->in_t == OC_I8 ? 0x80808080u : 0,
+                              .mode = r->mode},
+                       .mult = r->mult,
+                       .shift = r->shift,
+                       .scale = r->fscale};
 }

@@ -3,6 +3,7 @@
 #ifndef OC_OPS_CONV_UTIL_H
 #define OC_OPS_CONV_UTIL_H
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/mem.h"
@@ -22,6 +23,18 @@ static inline oc_status oc_conv_buf(oc_ctx *ctx, float **buf, size_t *cap, size_
     size_t bytes;
     if (!oc_mul_size(n ? n : 1, sizeof(float), &bytes)) return OC_ERRF(ctx->err, "too large");
     float *p = oc_aligned_alloc(bytes);
+    if (!p) return OC_NOMEMF(ctx->err);
+    oc_aligned_free(*buf);
+    *buf = p;
+    *cap = n;
+    return OC_OK;
+}
+
+/* Grows *buf (64-byte aligned) to hold n bytes; contents are not kept. */
+static inline oc_status oc_conv_bytes(oc_ctx *ctx, uint8_t **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap && *buf) return OC_OK;
+    uint8_t *p = oc_aligned_alloc(n ? n : 1);
     if (!p) return OC_NOMEMF(ctx->err);
     oc_aligned_free(*buf);
     *buf = p;

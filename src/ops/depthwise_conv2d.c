@@ -106,7 +106,8 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
     }
     s->quant = quant;
     if (quant) {
-        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, in, w, b, out, p->activation, g.oc, 3, &s->q));
+        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, p->activation,
+                             g.oc, 3, &s->q));
         s->plan.g = g;
         return OC_OK;
     }

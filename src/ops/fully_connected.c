@@ -3,6 +3,7 @@
  * dims. Constant weights are packed once in prepare. */
 #include <string.h>
 
+#include "kernels/qconv.h"
 #include "kernels/qref.h"
 #include "kernels/sgemm.h"
 #include "ops/conv_params.h"
@@ -18,8 +19,12 @@ typedef struct fc_state {
     const void *w_data, *b_data;
     size_t n, k;
     float lo, hi;
-    bool quant;
+    bool quant, q8;
     oc_qconv q;
+    oc_qconv_q qq;
+    oc_qfc_plan qplan;
+    uint8_t *qpacked, *qscratch;
+    size_t qpacked_cap, qscratch_cap;
     size_t m;
 } fc_state;
 
@@ -40,9 +45,39 @@ static void fc_release(oc_op *op)
     fc_state *s = op->state;
     if (!s) return;
     oc_qconv_free(&s->q);
+    oc_qfc_plan_free(&s->qplan);
+    oc_aligned_free(s->qpacked);
+    oc_aligned_free(s->qscratch);
     oc_aligned_free(s->packed);
     free(s);
     op->state = NULL;
+}
+
+/* uint8 / int8: the 8-bit GEMM (kernels/qconv.h); int16: the reference kernel. */
+static oc_status qfc_prepare(oc_ctx *ctx, oc_op *op, fc_state *s, size_t m, const oc_tensor *in,
+                             const oc_tensor *w, const oc_tensor *b, const oc_tensor *out, int act)
+{
+    s->m = m;
+    s->n = (size_t)w->shape.dims[0];
+    s->k = (size_t)w->shape.dims[1];
+    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_FC, OC_QCONV_XNN, in, w, b, out, act,
+                         w->shape.dims[0], 0, &s->q));
+    s->q8 = in->dtype != OC_I16;
+    if (!s->q8) return OC_OK;
+    oc_qconv_q_init(&s->qq, &s->q.req);
+    oc_qfc_plan_free(&s->qplan);
+    if (!oc_qfc_plan_init(&s->qplan, m, s->n, s->k, &s->qq, oc_qisa_best(ctx->cpu)))
+        return oc_op_fail(ctx, op, "fully connected too large");
+    size_t np = oc_qfc_packed_bytes(&s->qplan);
+    if (!np) return oc_op_fail(ctx, op, "weights too large");
+    OC_TRY(oc_conv_bytes(ctx, &s->qscratch, &s->qscratch_cap, s->qplan.scratch_bytes));
+    OC_TRY(oc_conv_bytes(ctx, &s->qpacked, &s->qpacked_cap, np));
+    s->packed_at_prepare = w->is_const && (!b || b->is_const) && w->data && (!b || b->data);
+    if (s->packed_at_prepare) {
+        s->qq.bias = b ? b->data : NULL;
+        oc_qfc_pack(&s->qplan, w->data, &s->qq, s->qpacked);
+    }
+    return OC_OK;
 }
 
 static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
@@ -94,13 +129,7 @@ static oc_status fc_prepare(oc_ctx *ctx, oc_op *op)
         op->state = s;
     }
     s->quant = quant;
-    if (quant) {
-        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_FC, in, w, b, out, p->activation, n, 0, &s->q));
-        s->m = (size_t)m;
-        s->n = (size_t)n;
-        s->k = (size_t)k;
-        return OC_OK;
-    }
+    if (quant) return qfc_prepare(ctx, op, s, (size_t)m, in, w, b, out, p->activation);
     const oc_sgemm_kernel *old_kr = s->kr;
     size_t old_n = s->n, old_k = s->k;
     s->kr = oc_sgemm_kernel_select(oc_conv_isa(ctx), (size_t)n);
@@ -131,7 +160,15 @@ static oc_status fc_eval(oc_ctx *ctx, oc_op *op)
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
-    if (s->quant) {
+    if (s->quant && s->q8) {
+        if (!s->packed_at_prepare) {
+            s->qq.bias = b ? b->data : NULL;
+            oc_qfc_pack(&s->qplan, w->data, &s->qq, s->qpacked);
+        }
+        oc_qfc_run(&s->qplan, in->data, s->qpacked, &s->qq, out->data, s->qscratch, ctx->pool);
+        return OC_OK;
+    }
+    if (s->quant) { /* int16: a 1x1 convolution of M pixels */
         oc_conv_geom g = {.n = (int32_t)s->m, .ih = 1, .iw = 1, .ic = (int32_t)s->k, .oh = 1,
                           .ow = 1, .oc = (int32_t)s->n, .kh = 1, .kw = 1, .sh = 1, .sw = 1,
                           .dh = 1, .dw = 1};

@@ -35,7 +35,7 @@ static int build(ot_case *c, svdf_case *k, oc_svdf_params *p, const void *x)
     int ix = ot_input(c, k->xt, 2, dx, x, false);
     int iwf = ot_input(c, k->wft, 2, dwf, k->wf, true);
     int iwt = ot_input(c, k->wtt, 2, dwt, k->wt, true);
-    int ib = ot_input(c, k->bt, 1, db, k->bias, true);
+    int ib = ot_input(c, k->bt, 1, k->bias ? db : NULL, k->bias, true); /* NULL: absent */
     size_t sbytes = (size_t)(k->B * k->M * k->F) * (k->st == OC_F32 ? 4 : 2);
     void *zeros = calloc(1, sbytes);
     int ist = ot_input(c, k->st, 2, dst, zeros, false);
