@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "model_files.h"
@@ -168,10 +169,82 @@ static void float_io_dequantizes(void **state)
     free_result(&f);
 }
 
+/* onert_run --force_float on mobilenet_v1_025_224_uint8: float input (the uint8 reference input
+ * dequantized with scale 1/128, zero point 128, which quantizes back exactly) gives the
+ * dequantized uint8 outputs. */
+static void onert_run_force_float(void **state)
+{
+    (void)state;
+    const char *build = getenv("ONERT_C_BUILD");
+    if (!mf_require_models() || !build) {
+        skip();
+        return;
+    }
+    const model_case mc = {"mobilenet_v1_025_224_uint8", "mobilenet_v1_025_224_uint8.tflite", "", 1};
+    run_result q = {0};
+    run(&mc, "1", false, &q);
+    char path[4200], dir[] = "/tmp/oc_force_float_XXXXXX", cmd[9000];
+    size_t n = 0;
+    uint8_t *in = mf_read(mf_path(path, sizeof path, "ref/mobilenet_v1_025_224_uint8.in0.bin"), &n);
+    assert_non_null(in);
+    assert_non_null(mkdtemp(dir));
+    float *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = ((int)in[i] - 128) / 128.0f;
+    snprintf(path, sizeof path, "%s/in.0", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(x, sizeof *x, n, f), n);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s/onert_run --force_float --load:raw %s/in --dump:raw %s/out %s"
+             " >/dev/null", build, dir, dir, mf_path(path, sizeof path, mc.file));
+    assert_int_equal(system(cmd), 0);
+    size_t m = 0;
+    snprintf(path, sizeof path, "%s/out.0", dir);
+    float *y = mf_read(path, &m);
+    assert_non_null(y);
+    assert_int_equal(m, q.bytes[0] * sizeof(float));
+    for (size_t i = 0; i < q.bytes[0]; i++)
+        if (y[i] != ((uint8_t *)q.out[0])[i] * (1.0f / 256.0f))
+            fail_msg("element %zu: %g vs uint8 %u", i, y[i], ((uint8_t *)q.out[0])[i]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/in.0", dir);
+    unlink(path);
+    rmdir(dir);
+    free(x);
+    free(y);
+    free(in);
+    free_result(&q);
+}
+
+/* person_detect_int8: TFLite refuses it (1-D bias tensors with per-axis quantization along
+ * dimension 3), TFLite Micro runs it; so do we (docs/quantization.md). No peer reference exists:
+ * check that it runs, that threads agree, and that the softmax output (scale 1/256, zero point
+ * -128) is a probability pair. */
+static void person_detect_runs(void **state)
+{
+    (void)state;
+    if (!mf_require_models()) {
+        skip();
+        return;
+    }
+    const model_case mc = {"person_detect_int8", "person_detect_int8.tflite", "", 1};
+    run_result one = {0}, two = {0};
+    run(&mc, "1", false, &one);
+    run(&mc, "2", false, &two);
+    assert_int_equal(one.bytes[0], 2);
+    assert_memory_equal(one.out[0], two.out[0], 2);
+    const int8_t *p = one.out[0];
+    int sum = (p[0] + 128) + (p[1] + 128);
+    printf("person_detect_int8: scores %d %d (sum %d / 256)\n", p[0] + 128, p[1] + 128, sum);
+    assert_true(sum >= 255 && sum <= 257);
+    free_result(&one);
+    free_result(&two);
+}
+
 int main(void)
 {
     enum { N = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[N + 1];
+    struct CMUnitTest tests[N + 3];
     char names[N][96];
     for (size_t i = 0; i < N; i++) {
         snprintf(names[i], sizeof names[i], "%s%s%s", cases[i].name, cases[i].input_set[0] ? "." : "",
@@ -179,5 +252,8 @@ int main(void)
         tests[i] = (struct CMUnitTest){names[i], bit_exact, NULL, NULL, (void *)&cases[i]};
     }
     tests[N] = (struct CMUnitTest){"float_io_dequantizes", float_io_dequantizes, NULL, NULL, NULL};
-    return _cmocka_run_group_tests("quant_models", tests, N + 1, NULL, NULL);
+    tests[N + 1] = (struct CMUnitTest){"person_detect_int8", person_detect_runs, NULL, NULL, NULL};
+    tests[N + 2] = (struct CMUnitTest){"onert_run_force_float", onert_run_force_float, NULL, NULL,
+                                       NULL};
+    return _cmocka_run_group_tests("quant_models", tests, N + 3, NULL, NULL);
 }
