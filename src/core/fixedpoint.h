@@ -37,12 +37,14 @@ static inline int32_t oc_mul_by_qm(int32_t x, int32_t q, int shift)
     return oc_rdbpot(oc_srdhm((int32_t)((uint32_t)x << left), q), right);
 }
 
-/* The int64-accumulator variant used by 16x8 kernels (TFLite reference_integer_ops). */
+/* The int64-accumulator variant used by 16x8 kernels (TFLite reference_integer_ops). The product
+ * wraps instead of overflowing: a model's int64 bias can be anything, and in-range results are
+ * unchanged. shift <= 14. */
 static inline int32_t oc_mul_by_qm64(int64_t x, int32_t q, int shift)
 {
     int32_t reduced = q < 0x7FFF0000 ? (q + (1 << 15)) >> 16 : 0x7FFF;
     int total = 15 - shift;
-    x = x * (int64_t)reduced + ((int64_t)1 << (total - 1));
+    x = (int64_t)((uint64_t)x * (uint64_t)(int64_t)reduced + ((uint64_t)1 << (total - 1)));
     return (int32_t)(x >> total);
 }
 

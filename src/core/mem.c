@@ -79,6 +79,13 @@ void oc_aligned_free(void *p)
 size_t oc_mem_max_tensor_bytes(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return (size_t)1 << 40;
-    return (size_t)pages * (size_t)page;
+    size_t cap = pages <= 0 || page <= 0 ? (size_t)1 << 40 : (size_t)pages * (size_t)page;
+    /* a lower cap for constrained processes (the fuzzer runs under an RSS limit) */
+    const char *env = getenv("ONERT_C_MAX_TENSOR_BYTES");
+    if (env && *env) {
+        char *end;
+        unsigned long long v = strtoull(env, &end, 10);
+        if (*end == '\0' && v > 0 && v < cap) cap = (size_t)v;
+    }
+    return cap;
 }

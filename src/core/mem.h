@@ -28,8 +28,9 @@ static inline int oc_add_size(size_t a, size_t b, size_t *out)
     return !__builtin_add_overflow(a, b, out);
 }
 
-/* The largest tensor or arena we agree to allocate: the machine's physical memory. A model
- * asking for more is malformed for this device and is rejected with an error up front. */
+/* The largest tensor or arena we agree to allocate: the machine's physical memory, or the
+ * smaller byte count in env ONERT_C_MAX_TENSOR_BYTES. A model asking for more is malformed for
+ * this device and is rejected with an error up front. */
 size_t oc_mem_max_tensor_bytes(void);
 
 /* Aligned heap allocation for tensor data (64-byte, rounded-up size). Free with oc_aligned_free. */

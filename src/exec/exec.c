@@ -95,6 +95,9 @@ static oc_status init_variables(oc_subgraph *sg, oc_err *err)
         if (!t->is_variable || t->storage == OC_STORE_PERSISTENT) continue;
         const void *init = t->storage == OC_STORE_CONST ? t->data : NULL;
         size_t bytes = (size_t)oc_tensor_count(t) * oc_dtype_size(t->dtype);
+        if (bytes > oc_mem_max_tensor_bytes())
+            return OC_ERRF(err, "variable '%s' needs %zu bytes, more than this machine has",
+                           t->name ? t->name : "?", bytes);
         t->bytes = bytes;
         t->data = NULL;
         t->storage = OC_STORE_PERSISTENT;

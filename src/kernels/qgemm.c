@@ -113,6 +113,16 @@ void oc_qgemm_pack(const oc_qgemm_kernel *kr, const oc_qgemm_b *b, void *dst)
             hdr[OC_QH_RMASK * nr + c] = (int32_t)(((uint32_t)1 << rsh) - 1u);
             memcpy(&hdr[OC_QH_SCALE * nr + c], &b->scale[j], sizeof(float));
         }
+        if (b->rs_col && jp == 0 && b->n < nr) { /* row terms: eb * sum A' */
+            const size_t c = b->n;
+            for (size_t p = 0; p < b->k; p++) {
+                size_t q = b->k_map ? (size_t)b->k_map[p] : p, g = q / 4, e = q % 4;
+                if (i16)
+                    w16[(g * 2 + e / 2) * nr * 2 + c * 2 + e % 2] = (int16_t)b->eb;
+                else
+                    w8[g * nr * 4 + c * 4 + e] = (uint8_t)(int8_t)b->eb;
+            }
+        }
         (void)kg;
     }
 }
@@ -129,9 +139,11 @@ void oc_qgemm_plan_init(oc_qgemm_plan *p, const oc_qgemm_kernel *kr, size_t m, s
     if (m == 0 || n == 0) return;
     /* an int8 multiply-add costs about a quarter of a float one */
     double work = (double)m * (double)n * (double)(kpad ? kpad : 4) / 4;
-    oc_gemm_split_init(&p->split, (size_t)kr->mr, (size_t)kr->nr, panel_bytes(kr, kpad), m, n,
-                       work, max_tasks ? max_tasks : DEFAULT_MAX_TASKS);
-    if (a_scratch) p->scratch_per_task = ((size_t)kr->mr * (kpad ? kpad : 4) + 64 + 63) / 64 * 64;
+    oc_gemm_split_init(&p->split, (size_t)kr->mr, (size_t)kr->nr, panel_bytes(kr, kpad), m, n, work,
+                       max_tasks ? max_tasks : DEFAULT_MAX_TASKS);
+    if (a_scratch)
+        p->scratch_per_task =
+            ((size_t)kr->mr * (kpad ? kpad : 4) + (size_t)kr->mr * 4 + 64 + 63) / 64 * 64;
 }
 
 size_t oc_qgemm_plan_scratch(const oc_qgemm_plan *p)
@@ -176,20 +188,22 @@ static void run_task(void *arg, size_t t)
     for (size_t i = mp0; i < mp1; i++) {
         const size_t m0 = i * mr, mm = min_sz(mr, p->m - m0);
         oc_qgemm_a av;
-        if (a->a) {
-            for (size_t rr = 0; rr < mm; rr++)
-                av.rows[rr] = a->a + (m0 + rr) * a->lda;
+        av.rs = NULL;
+        const uint8_t *const *rows = av.rows, *plain = NULL;
+        if (a->a) { /* plain rows: the kernels form them from (a, lda) */
+            plain = a->a + m0 * a->lda;
+            rows = NULL;
             av.off = a->off;
         } else {
             av.panel = i;
             a->get_a(a->a_arg, m0, mm, scratch, &av);
         }
         uint8_t *crow = a->c + m0 * a->ldc;
-        const int32_t *rs = a->rs ? a->rs + m0 : NULL;
+        const int32_t *rs = av.rs ? av.rs : a->rs ? a->rs + m0 : NULL;
         for (size_t j = np0; j < np1; j++) {
             const size_t n0 = j * nr, nn = min_sz(nr, p->n - n0);
-            fn(p->kg, av.rows, av.off, (const uint8_t *)a->packed + j * pstride, crow + n0, a->ldc,
-               mm, nn, rs, a->ep);
+            fn(p->kg, rows, plain, a->lda, av.off, (const uint8_t *)a->packed + j * pstride,
+               crow + n0, a->ldc, mm, nn, rs, a->ep);
         }
     }
 }

@@ -39,14 +39,10 @@
 #include "core/fixedpoint.h"
 #include "core/threadpool.h"
 #include "kernels/isa.h"
+#include "kernels/qref.h"
 #include "kernels/sgemm.h"
 
 #define OC_QGEMM_MAX_MR 16
-
-typedef enum oc_qreq_mode {
-    OC_QREQ_FIXED = 0, /* TFLite reference kernels */
-    OC_QREQ_FP32 = 1,  /* XNNPACK */
-} oc_qreq_mode;
 
 typedef enum oc_qgemm_layout {
     OC_QGEMM_U8X4 = 0, /* [group][NR][4] int8 */
@@ -80,13 +76,33 @@ typedef struct oc_qgemm_ep {
     float flo, fhi;         /* fp32 mode: lo - zp, hi - zp */
     uint32_t a_xor;         /* 0x80808080 for int8 activations, else 0 */
     oc_qreq_mode mode;
+    bool out_u8; /* uint8 output (else int8) */
+    /* fp32 mode with every scale < 0.5: |acc * scale| < 2^30 converts to int32 without
+     * overflow, so full tiles may round first and clamp with saturating packs (the same
+     * values: the bounds are integers inside the output type) */
+    bool fast;
+    /* the row terms are computed in output column rs_lane (oc_qgemm_b.rs_col) of the single
+     * column panel and added to each row's accumulators before requantizing */
+    bool rs_in_lane;
+    int32_t rs_lane;
 } oc_qgemm_ep;
 
+/* The fast flag for scales[0..n). */
+static inline bool oc_qgemm_fast_ok(oc_qreq_mode mode, const float *scale, size_t n)
+{
+    if (mode != OC_QREQ_FP32) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(scale[i] >= 0.f && scale[i] < 0.5f)) return false;
+    return true;
+}
+
 /* C tile [m x n] (m <= MR, n <= NR) at c (row stride ldc) from rows[0..m) (rows >= m are never
- * read), kg depth groups, panel pb; rs: the row terms of these m rows, or NULL. */
-typedef void (*oc_qgemm_ukernel_fn)(size_t kg, const uint8_t *const *rows, const int32_t *off,
-                                    const void *pb, uint8_t *c, size_t ldc, size_t m, size_t n,
-                                    const int32_t *rs, const oc_qgemm_ep *ep);
+ * read) or, when rows is NULL, the plain rows a + r*lda; kg depth groups, panel pb; rs: the row
+ * terms of these m rows, or NULL. */
+typedef void (*oc_qgemm_ukernel_fn)(size_t kg, const uint8_t *const *rows, const uint8_t *a,
+                                    size_t lda, const int32_t *off, const void *pb, uint8_t *c,
+                                    size_t ldc, size_t m, size_t n, const int32_t *rs,
+                                    const oc_qgemm_ep *ep);
 
 typedef struct oc_qgemm_kernel {
     const char *name;
@@ -118,11 +134,15 @@ typedef struct oc_qgemm_b {
     const void *w; /* uint8 or int8 */
     bool w_u8;     /* uint8 weights: stored as w - 128 */
     size_t sn, sk;
-    /* Optional: depth p of the weights goes to packed depth k_map[p] (conv channel padding);
+    /* Optional: depth p of the weights goes to packed depth k_map[p] (padded filter rows);
      * NULL: identity. Unmapped packed depths hold zeros. */
     const int32_t *k_map;
-    const void *bias; /* int32[n] or NULL */
-    int32_t ea, eb;   /* see the file comment */
+    /* Row-sum column: column n (which must fall inside the first panel) gets the weight eb at
+     * every real depth and a zero column term, so its accumulator is the row term eb * sum A'
+     * (see oc_qgemm_ep.rs_lane). */
+    bool rs_col;
+    const void *bias;            /* int32[n] or NULL */
+    int32_t ea, eb;              /* see the file comment */
     const int32_t *mult, *shift; /* per column: TFLite multiplier and exponent */
     const float *scale;          /* per column: fp32 scale */
 } oc_qgemm_b;
@@ -137,9 +157,11 @@ typedef struct oc_qgemm_a {
     size_t panel; /* in: m0 / MR */
     const int32_t *off;
     const uint8_t *rows[OC_QGEMM_MAX_MR];
+    const int32_t *rs; /* in: NULL; a provider may hand over the m row terms itself */
 } oc_qgemm_a;
 
-/* May write rows into scratch (MR * kpad bytes + 64 of slack). */
+/* May write rows into scratch (MR * kpad bytes, then MR int32 for row terms, then 64 bytes of
+ * slack; 64-byte aligned). */
 typedef void (*oc_qgemm_a_fn)(const void *arg, size_t m0, size_t m, uint8_t *scratch,
                               oc_qgemm_a *out);
 

@@ -8,13 +8,15 @@
 #define NR 8
 
 static inline __attribute__((always_inline)) void
-tile(const int MR, size_t kg, const uint8_t *const *rows, const int32_t *off, const void *pb,
-     uint8_t *c, size_t ldc, size_t m, size_t n, const int32_t *rs, const oc_qgemm_ep *ep)
+tile(const int MR, size_t kg, const uint8_t *const *rows, const uint8_t *pa, size_t lda,
+     const int32_t *off, const void *pb, uint8_t *c, size_t ldc, size_t m, size_t n,
+     const int32_t *rs, const oc_qgemm_ep *ep)
 {
     const int32_t *hdr = pb;
     const uint8_t *ar[4];
     for (int r = 0; r < MR; r++)
-        ar[r] = rows[(size_t)r < m ? (size_t)r : m - 1];
+        ar[r] = rows ? rows[(size_t)r < m ? (size_t)r : m - 1]
+                     : pa + ((size_t)r < m ? (size_t)r : m - 1) * lda;
     uint32_t acc[4][NR];
     for (int r = 0; r < MR; r++)
         for (size_t j = 0; j < NR; j++)
@@ -33,29 +35,30 @@ tile(const int MR, size_t kg, const uint8_t *const *rows, const int32_t *off, co
         }
     }
     for (size_t r = 0; r < m && r < (size_t)MR; r++) {
-        const uint32_t add = rs ? (uint32_t)rs[r] : 0;
+        const uint32_t add = ep->rs_in_lane ? acc[r][ep->rs_lane] : rs ? (uint32_t)rs[r] : 0;
         for (size_t j = 0; j < n; j++) {
             int32_t v = (int32_t)(acc[r][j] + add);
             float scale;
             memcpy(&scale, &hdr[OC_QH_SCALE * NR + j], sizeof scale);
             int shift = hdr[OC_QH_LSH * NR + j] - hdr[OC_QH_RSH * NR + j];
-            c[r * ldc + j] = (uint8_t)oc_qgemm_requant(v, hdr[OC_QH_MULT * NR + j], shift, scale, ep);
+            c[r * ldc + j] =
+                (uint8_t)oc_qgemm_requant(v, hdr[OC_QH_MULT * NR + j], shift, scale, ep);
         }
     }
 }
 
-static void gemm_4x8(size_t kg, const uint8_t *const *rows, const int32_t *off, const void *pb,
-                     uint8_t *c, size_t ldc, size_t m, size_t n, const int32_t *rs,
-                     const oc_qgemm_ep *ep)
+static void gemm_4x8(size_t kg, const uint8_t *const *rows, const uint8_t *pa, size_t lda,
+                     const int32_t *off, const void *pb, uint8_t *c, size_t ldc, size_t m, size_t n,
+                     const int32_t *rs, const oc_qgemm_ep *ep)
 {
-    tile(4, kg, rows, off, pb, c, ldc, m, n, rs, ep);
+    tile(4, kg, rows, pa, lda, off, pb, c, ldc, m, n, rs, ep);
 }
 
-static void gemv_8(size_t kg, const uint8_t *const *rows, const int32_t *off, const void *pb,
-                   uint8_t *c, size_t ldc, size_t m, size_t n, const int32_t *rs,
-                   const oc_qgemm_ep *ep)
+static void gemv_8(size_t kg, const uint8_t *const *rows, const uint8_t *pa, size_t lda,
+                   const int32_t *off, const void *pb, uint8_t *c, size_t ldc, size_t m, size_t n,
+                   const int32_t *rs, const oc_qgemm_ep *ep)
 {
-    tile(1, kg, rows, off, pb, c, ldc, m, n, rs, ep);
+    tile(1, kg, rows, pa, lda, off, pb, c, ldc, m, n, rs, ep);
 }
 
 static const oc_qgemm_kernel kernels[] = {

@@ -59,8 +59,8 @@ AI void conv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, co
                     for (int32_t kx = 0; kx < g->kw; kx++) {
                         int32_t ix = ox * g->sw - g->pl + kx * g->dw;
                         if (ix < 0 || ix >= g->iw) continue;
-                        size_t xi = ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) *
-                                    ic;
+                        size_t xi =
+                            ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) * ic;
                         size_t wi = (((size_t)c * (size_t)g->kh + (size_t)ky) * (size_t)g->kw +
                                      (size_t)kx) *
                                     ic;
@@ -70,7 +70,8 @@ AI void conv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, co
                         acc += s;
                     }
                 }
-                st(q->out_t, out, o + (size_t)c, oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                st(q->out_t, out, o + (size_t)c,
+                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
             }
         }
     }
@@ -88,8 +89,7 @@ void oc_qref_conv(const oc_conv_geom *g, const oc_qreq *q, const void *in, const
 }
 
 AI void dw_tpl(const oc_dtype IT, const oc_dtype WT, const oc_dw_geom *g, const oc_qreq *q,
-               const void *in, const void *w, const void *bias, void *out, size_t row0,
-               size_t row1)
+               const void *in, const void *w, const void *bias, void *out, size_t row0, size_t row1)
 {
     const int32_t izp = q->in_zp, wzp = q->w_zp;
     for (size_t row = row0; row < row1; row++) {
@@ -105,15 +105,17 @@ AI void dw_tpl(const oc_dtype IT, const oc_dtype WT, const oc_dw_geom *g, const 
                     for (int32_t kx = 0; kx < g->kw; kx++) {
                         int32_t ix = ox * g->sw - g->pl + kx * g->dw;
                         if (ix < 0 || ix >= g->iw) continue;
-                        size_t xi = ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) *
-                                        (size_t)g->ic +
-                                    (size_t)(c / g->dm);
-                        size_t wi = ((size_t)ky * (size_t)g->kw + (size_t)kx) * (size_t)g->oc +
-                                    (size_t)c;
+                        size_t xi =
+                            ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) *
+                                (size_t)g->ic +
+                            (size_t)(c / g->dm);
+                        size_t wi =
+                            ((size_t)ky * (size_t)g->kw + (size_t)kx) * (size_t)g->oc + (size_t)c;
                         acc += (int64_t)(ld(IT, in, xi) - izp) * (ld(WT, w, wi) - wzp);
                     }
                 }
-                st(q->out_t, out, o + (size_t)c, oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                st(q->out_t, out, o + (size_t)c,
+                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
             }
         }
     }
@@ -155,8 +157,8 @@ AI void tconv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, c
                         if (tx < 0 || tx % g->sw) continue;
                         int32_t ix = tx / g->sw;
                         if (ix >= g->iw) continue;
-                        size_t xi = ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) *
-                                    ic;
+                        size_t xi =
+                            ((b * (size_t)g->ih + (size_t)iy) * (size_t)g->iw + (size_t)ix) * ic;
                         size_t wi = (((size_t)c * (size_t)g->kh + (size_t)ky) * (size_t)g->kw +
                                      (size_t)kx) *
                                     ic;
@@ -164,7 +166,8 @@ AI void tconv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, c
                             acc += (int64_t)(ld(IT, in, xi + i) - izp) * (ld(WT, w, wi + i) - wzp);
                     }
                 }
-                st(q->out_t, out, o + (size_t)c, oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                st(q->out_t, out, o + (size_t)c,
+                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
             }
         }
     }
@@ -205,6 +208,10 @@ void oc_qref_matmul(const oc_qreq *q, size_t m, size_t n, size_t k, const void *
         matmul_tpl(OC_I16, q, m, n, k, a, a_rs, a_ks, b, b_ks, b_ns, out);
 }
 
+/* Channels in chunks of PC: per output pixel the taps are accumulated into PC int32 lanes
+ * (a loop the compiler vectorizes), then rounded / clamped. */
+#define PC 64
+
 AI void pool_tpl(const oc_dtype T, oc_pool_kind kind, const oc_pool_geom *g, const void *in,
                  void *out, int32_t lo, int32_t hi, size_t row0, size_t row1)
 {
@@ -218,32 +225,46 @@ AI void pool_tpl(const oc_dtype T, oc_pool_kind kind, const oc_pool_geom *g, con
             oc_pool_window(ox, g->sw, g->pl, g->kw, g->iw, &kx0, &kx1);
             size_t o = (row * (size_t)g->ow + (size_t)ox) * C;
             int32_t count = (ky1 - ky0) * (kx1 - kx0);
-            for (size_t c = 0; c < C; c++) {
-                int32_t acc = kind == OC_POOL_MAX ? INT32_MIN : 0;
+            for (size_t c0 = 0; c0 < C; c0 += PC) {
+                const size_t nc = C - c0 < PC ? C - c0 : PC;
+                int32_t acc[PC];
+                for (size_t c = 0; c < PC; c++)
+                    acc[c] = kind == OC_POOL_MAX ? INT32_MIN : 0;
                 for (int32_t ky = ky0; ky < ky1; ky++) {
                     size_t iy = (size_t)(oy * g->sh - g->pt + ky);
                     for (int32_t kx = kx0; kx < kx1; kx++) {
                         size_t ix = (size_t)(ox * g->sw - g->pl + kx);
-                        int32_t x = ld(T, in, ((b * (size_t)g->ih + iy) * (size_t)g->iw + ix) * C + c);
-                        if (kind == OC_POOL_MAX)
-                            acc = x > acc ? x : acc;
-                        else
-                            acc += x;
+                        size_t base = ((b * (size_t)g->ih + iy) * (size_t)g->iw + ix) * C + c0;
+                        if (kind == OC_POOL_MAX) {
+                            for (size_t c = 0; c < nc; c++) {
+                                int32_t x = ld(T, in, base + c);
+                                acc[c] = x > acc[c] ? x : acc[c];
+                            }
+                        } else {
+                            for (size_t c = 0; c < nc; c++)
+                                acc[c] += ld(T, in, base + c);
+                        }
                     }
                 }
-                /* an empty window (never produced by valid padding) gives 0, as TFLite's
-                 * float kernels do */
-                if (count == 0) acc = 0;
-                else if (kind == OC_POOL_AVG) acc = oc_qavg(acc, count);
-                acc = acc < lo ? lo : acc > hi ? hi : acc;
-                st(T, out, o + c, acc);
+                for (size_t c = 0; c < nc; c++) {
+                    int32_t v = acc[c];
+                    /* an empty window (never produced by valid padding) gives 0 */
+                    if (count == 0)
+                        v = 0;
+                    else if (kind == OC_POOL_AVG)
+                        v = oc_qavg(v, count);
+                    v = v < lo ? lo : v > hi ? hi : v;
+                    st(T, out, o + c0 + c, v);
+                }
             }
         }
     }
 }
 
-void oc_qref_pool(oc_pool_kind kind, const oc_pool_geom *g, oc_dtype t, const void *in,
-                  void *out, int32_t lo, int32_t hi, size_t row0, size_t row1)
+#undef PC
+
+void oc_qref_pool(oc_pool_kind kind, const oc_pool_geom *g, oc_dtype t, const void *in, void *out,
+                  int32_t lo, int32_t hi, size_t row0, size_t row1)
 {
     if (t == OC_U8)
         pool_tpl(OC_U8, kind, g, in, out, lo, hi, row0, row1);

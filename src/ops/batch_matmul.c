@@ -1,11 +1,14 @@
-/* BATCH_MATMUL and TF's BatchMatMulV2 (custom op), float32:
+/* BATCH_MATMUL and TF's BatchMatMulV2 (custom op):
  *   out[b..., M, N] = op(lhs[b...]) x op(rhs[b...]), op = transpose when adj_x / adj_y,
- * batch dims broadcast (numpy rules). Each batch is one packed SGEMM; a constant rhs is
- * packed once in prepare (one packed copy per distinct rhs batch). */
+ * batch dims broadcast (numpy rules). float32: each batch is one packed SGEMM; a constant rhs
+ * is packed once in prepare (one packed copy per distinct rhs batch). int8 / int16: TFLite's
+ * reference kernel (kernels/qref.h), multiplier of (float)(lhs_scale * rhs_scale) / out_scale. */
 #include <string.h>
 
+#include "kernels/qref.h"
 #include "kernels/sgemm.h"
 #include "ops/conv_params.h"
+#include "ops/conv_quant.h"
 #include "ops/conv_util.h"
 
 typedef struct bmm_state {
@@ -22,6 +25,8 @@ typedef struct bmm_state {
     size_t lstride[OC_MAX_RANK]; /* lhs batch stride per output batch dim (0: broadcast) */
     size_t rstride[OC_MAX_RANK];
     bool adj_x, adj_y;
+    bool quant; /* int8 / int16: TFLite's reference kernel */
+    oc_qconv q;
 } bmm_state;
 
 /* ---- options ------------------------------------------------------------------------------ */
@@ -100,6 +105,7 @@ static void bmm_release(oc_op *op)
 {
     bmm_state *s = op->state;
     if (!s) return;
+    oc_qconv_free(&s->q);
     oc_aligned_free(s->packed);
     oc_aligned_free(s->scratch);
     free(s);
@@ -123,9 +129,12 @@ static oc_status bmm_prepare(oc_ctx *ctx, oc_op *op)
     if (!p) return oc_op_fail(ctx, op, "missing options");
     OC_TRY(oc_check_io(ctx, op, 2, 2, 1));
     oc_tensor *lhs = oc_in(ctx, op, 0), *rhs = oc_in(ctx, op, 1), *out = oc_out(ctx, op, 0);
-    OC_TRY(oc_conv_check_f32(ctx, op, lhs, "lhs", -1));
-    OC_TRY(oc_conv_check_f32(ctx, op, rhs, "rhs", -1));
-    OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    const bool quant = lhs->dtype == OC_I8 || lhs->dtype == OC_I16;
+    if (!quant) {
+        OC_TRY(oc_conv_check_f32(ctx, op, lhs, "lhs", -1));
+        OC_TRY(oc_conv_check_f32(ctx, op, rhs, "rhs", -1));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
     int32_t lr = lhs->shape.rank, rr = rhs->shape.rank;
     if (lr < 2 || rr < 2) return oc_op_fail(ctx, op, "operands must have rank >= 2");
     const int32_t *ld = lhs->shape.dims, *rd = rhs->shape.dims;
@@ -149,6 +158,7 @@ static oc_status bmm_prepare(oc_ctx *ctx, oc_op *op)
         op->state = s;
     }
     bmm_state old = *s;
+    s->quant = quant;
     s->adj_x = p->adj_x;
     s->adj_y = p->adj_y;
     s->m = (size_t)m;
@@ -168,6 +178,9 @@ static oc_status bmm_prepare(oc_ctx *ctx, oc_op *op)
         ls *= (size_t)ldim;
         rs *= (size_t)rdim;
     }
+    if (quant) /* the multiplier of lhs_scale * rhs_scale (float) / out_scale, no activation */
+        return oc_qconv_init(ctx, op, OC_QRULE_BMM, 0, lhs, rhs, NULL, out, OC_ACT_NONE, 1, 0,
+                             &s->q);
     s->kr = oc_sgemm_kernel_select(oc_conv_isa(ctx), s->n);
     oc_sgemm_plan_init(&s->plan, s->kr, s->m, s->n, s->k, s->adj_x, 0);
     s->npack = oc_sgemm_packed_floats(s->kr, s->n, s->k);
@@ -207,11 +220,50 @@ static void lhs_transposed(const void *vp, size_t m0, size_t m, float *scratch, 
     out->off = NULL;
 }
 
+/* Batch ob's operand offsets (elements). */
+static void batch_offsets(const bmm_state *s, size_t ob, size_t *li, size_t *ri)
+{
+    size_t rem = ob;
+    *li = *ri = 0;
+    for (int32_t i = s->brank - 1; i >= 0; i--) {
+        size_t idx = rem % (size_t)s->bdims[i];
+        rem /= (size_t)s->bdims[i];
+        *li += idx * s->lstride[i];
+        *ri += idx * s->rstride[i];
+    }
+}
+
+typedef struct qbmm_ctx {
+    const bmm_state *s;
+    const uint8_t *l, *r;
+    uint8_t *o;
+    size_t esize;
+} qbmm_ctx;
+
+static void qbmm_task(void *arg, size_t ob)
+{
+    const qbmm_ctx *c = arg;
+    const bmm_state *s = c->s;
+    size_t li, ri;
+    batch_offsets(s, ob, &li, &ri);
+    const size_t m = s->m, n = s->n, k = s->k;
+    oc_qref_matmul(&s->q.req, m, n, k, c->l + li * m * k * c->esize, s->adj_x ? 1 : k,
+                   s->adj_x ? m : 1, c->r + ri * k * n * c->esize, s->adj_y ? 1 : n,
+                   s->adj_y ? k : 1, c->o + ob * m * n * c->esize);
+}
+
 static oc_status bmm_eval(oc_ctx *ctx, oc_op *op)
 {
     bmm_state *s = op->state;
     oc_tensor *lhs = oc_in(ctx, op, 0), *rhs = oc_in(ctx, op, 1), *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) {
+        qbmm_ctx c = {s, lhs->data, rhs->data, out->data, oc_dtype_size(lhs->dtype)};
+        double macs = (double)oc_tensor_count(out) * (double)s->k;
+        oc_parallel_for(oc_kernels_parallel_ok(macs, OC_PAR_MIN_DIRECT_MACS) ? ctx->pool : NULL,
+                        s->nbatch, qbmm_task, &c);
+        return OC_OK;
+    }
     if (!s->packed_at_prepare) pack_rhs(s, rhs->data);
     const float *l = lhs->data;
     float *o = out->data;

@@ -1,4 +1,6 @@
-/* CONV_2D, float32 NHWC: im2col + packed SGEMM (kernels/conv.h). Constant weights and bias
+/* CONV_2D, NHWC. float32: im2col + packed SGEMM (kernels/conv.h). uint8 / int8: the 8-bit
+ * implicit GEMM (kernels/qconv.h); int16 x int8: TFLite's reference kernel (kernels/qref.h);
+ * quantization rules in ops/conv_quant.h and docs/quantization.md. Constant weights and bias
  * are packed once in prepare; others are packed at every eval. */
 #include <string.h>
 
@@ -62,13 +64,13 @@ static oc_status qconv_prepare(oc_ctx *ctx, oc_op *op, conv_state *s, const oc_c
                                const oc_tensor *in, const oc_tensor *w, const oc_tensor *b,
                                const oc_tensor *out, int act)
 {
-    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, act, g->oc, 0,
-                         &s->q));
+    OC_TRY(
+        oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, act, g->oc, 0, &s->q));
     s->plan.g = *g;
     s->q8 = in->dtype != OC_I16;
     if (!s->q8) return OC_OK;
     oc_qconv_q *qq = &s->qq;
-    oc_qconv_q_init(qq, &s->q.req);
+    oc_qconv_q_init(qq, &s->q);
     oc_qconv_plan_free(&s->qplan);
     if (!oc_qconv_plan_init(&s->qplan, g, qq, oc_qisa_best(ctx->cpu)))
         return oc_op_fail(ctx, op, "convolution too large");
@@ -111,8 +113,8 @@ static oc_status qconv_eval(oc_ctx *ctx, oc_op *op, conv_state *s)
         return OC_OK;
     }
     const oc_conv_geom *g = &s->plan.g;
-    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data,
-                  (size_t)g->n * (size_t)g->oh, 0};
+    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data, (size_t)g->n * (size_t)g->oh,
+                  0};
     c.per = (c.rows + 15) / 16;
     double macs = (double)oc_tensor_count(out) * g->kh * g->kw * g->ic;
     oc_parallel_for(oc_kernels_parallel_ok(macs, OC_PAR_MIN_DIRECT_MACS) ? ctx->pool : NULL,

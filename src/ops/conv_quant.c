@@ -43,8 +43,8 @@ static oc_status act_params(oc_ctx *ctx, const oc_op *op, const oc_tensor *t, fl
 /* Filter scales: one, or nch along w_axis; all finite and >= 0. Zero points: one value, equal
  * on every channel, inside the filter type; int8 per-channel and int8 conv weights must be
  * symmetric. */
-static oc_status filter_params(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule,
-                               const oc_tensor *w, int32_t nch, int32_t w_axis, int32_t *zp)
+static oc_status filter_params(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, const oc_tensor *w,
+                               int32_t nch, int32_t w_axis, int32_t *zp)
 {
     const oc_qparams *q = &w->q;
     if (q->count < 1 || !q->scale || !q->zero_point)
@@ -71,8 +71,8 @@ static oc_status filter_params(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule,
     int32_t lo, hi;
     oc_qtype_range(w->dtype, &lo, &hi);
     if (z < lo || z > hi)
-        return oc_op_fail(ctx, op, "filter '%s' zero point %lld is outside the %s range",
-                          tname(w), (long long)z, oc_dtype_name(w->dtype));
+        return oc_op_fail(ctx, op, "filter '%s' zero point %lld is outside the %s range", tname(w),
+                          (long long)z, oc_dtype_name(w->dtype));
     bool symmetric_needed =
         w->dtype == OC_I16 || (w->dtype == OC_I8 && (q->count > 1 || rule == OC_QRULE_CONV));
     if (symmetric_needed && z != 0)
@@ -118,9 +118,8 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, unsign
                           oc_dtype_name(out->dtype), oc_dtype_name(it));
     oc_dtype want_w = rule == OC_QRULE_BMM ? it : it == OC_U8 ? OC_U8 : OC_I8;
     if (w->dtype != want_w)
-        return oc_op_fail(ctx, op, "%s activations need %s weights, '%s' is %s",
-                          oc_dtype_name(it), oc_dtype_name(want_w), tname(w),
-                          oc_dtype_name(w->dtype));
+        return oc_op_fail(ctx, op, "%s activations need %s weights, '%s' is %s", oc_dtype_name(it),
+                          oc_dtype_name(want_w), tname(w), oc_dtype_name(w->dtype));
     if (nch <= 0) return oc_op_fail(ctx, op, "no output channels");
     float s_in, s_out, s_w;
     int32_t z_in, z_out, z_w;
@@ -158,8 +157,8 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, unsign
     q->out_scale = s_out;
     const bool per_channel = rule != OC_QRULE_BMM && w->q.count > 1;
     /* where TFLite multiplies the two scales in float before going to double */
-    const bool float_product = it == OC_U8 || rule == OC_QRULE_BMM ||
-                               (rule == OC_QRULE_FC && !per_channel);
+    const bool float_product =
+        it == OC_U8 || rule == OC_QRULE_BMM || (rule == OC_QRULE_FC && !per_channel);
     const bool acc64 = it == OC_I16 && (!bias || bias->dtype == OC_I64);
     /* the fp32 rule where XNNPACK would run the op (see the header) */
     bool xnn = (flags & OC_QCONV_XNN) && it != OC_I16 && w->is_const && (!bias || bias->is_const) &&
@@ -204,8 +203,9 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, unsign
     return OC_OK;
 }
 
-void oc_qconv_q_init(oc_qconv_q *qq, const oc_qreq *r)
+void oc_qconv_q_init(oc_qconv_q *qq, const oc_qconv *q)
 {
+    const oc_qreq *r = &q->req;
     *qq = (oc_qconv_q){.act_i8 = r->in_t == OC_I8,
                        .w_u8 = r->w_t == OC_U8,
                        .za = r->in_zp,
@@ -216,8 +216,10 @@ void oc_qconv_q_init(oc_qconv_q *qq, const oc_qreq *r)
                               .flo = (float)(r->lo - r->out_zp),
                               .fhi = (float)(r->hi - r->out_zp),
                               .a_xor = r->in_t == OC_I8 ? 0x80808080u : 0,
-                              .mode = r->mode},
+                              .mode = r->mode,
+                              .out_u8 = r->out_t == OC_U8},
                        .mult = r->mult,
                        .shift = r->shift,
                        .scale = r->fscale};
+    qq->ep.fast = oc_qgemm_fast_ok(r->mode, r->fscale, (size_t)q->nch);
 }

@@ -64,8 +64,8 @@ oc_status oc_qconv_init(oc_ctx *ctx, const oc_op *op, oc_qconv_rule rule, unsign
                         const oc_tensor *out, int act, int32_t nch, int32_t w_axis, oc_qconv *q);
 void oc_qconv_free(oc_qconv *q);
 
-/* The 8-bit kernels' view of r (bias left NULL: set before packing). */
-void oc_qconv_q_init(oc_qconv_q *qq, const oc_qreq *r);
+/* The 8-bit kernels' view of q (bias left NULL: set before packing). */
+void oc_qconv_q_init(oc_qconv_q *qq, const oc_qconv *q);
 
 /* Tests: force the requantization rule of every op prepared afterwards that supports both
  * (-1: automatic, OC_QREQ_FIXED, OC_QREQ_FP32). */

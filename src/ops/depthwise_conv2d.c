@@ -1,9 +1,11 @@
-/* DEPTHWISE_CONV_2D, float32 NHWC: direct kernel vectorized over channels
- * (kernels/dwconv.h). Output channel c reads input channel c / depth_multiplier; the
- * multiplier comes from the shapes (filter [1, KH, KW, IC*dm]). */
+/* DEPTHWISE_CONV_2D, NHWC: direct kernels vectorized over channels, float32
+ * (kernels/dwconv.h) and uint8 / int8 (kernels/qdwconv.h); int16 x int8 runs TFLite's
+ * reference kernel (kernels/qref.h). Output channel c reads input channel c / depth_multiplier;
+ * the multiplier comes from the shapes (filter [1, KH, KW, IC*dm]). */
 #include <string.h>
 
 #include "kernels/dwconv.h"
+#include "kernels/qdwconv.h"
 #include "kernels/qref.h"
 #include "ops/conv_params.h"
 #include "ops/conv_quant.h"
@@ -16,8 +18,11 @@ typedef struct dw_state {
     bool packed_at_prepare;
     const void *w_data, *b_data;
     float lo, hi;
-    bool quant;
+    bool quant, q8;
     oc_qconv q;
+    oc_qdw_plan qplan;
+    int32_t *qpacked;
+    size_t qpacked_cap;
 } dw_state;
 
 static oc_status dw_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -41,9 +46,41 @@ static void dw_release(oc_op *op)
     dw_state *s = op->state;
     if (!s) return;
     oc_qconv_free(&s->q);
+    oc_qdw_plan_free(&s->qplan);
+    oc_aligned_free(s->qpacked);
     oc_aligned_free(s->packed);
     free(s);
     op->state = NULL;
+}
+
+/* uint8 / int8: the vectorized kernel (kernels/qdwconv.h); int16: the reference kernel. */
+static oc_status qdw_prepare(oc_ctx *ctx, oc_op *op, dw_state *s, const oc_dw_geom *g,
+                             const oc_tensor *in, const oc_tensor *w, const oc_tensor *b,
+                             const oc_tensor *out, int act)
+{
+    OC_TRY(
+        oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, act, g->oc, 3, &s->q));
+    s->plan.g = *g;
+    s->q8 = in->dtype != OC_I16;
+    if (!s->q8) return OC_OK;
+    oc_qconv_q qq;
+    oc_qconv_q_init(&qq, &s->q);
+    oc_qdw_plan_free(&s->qplan);
+    if (!oc_qdw_plan_init(&s->qplan, g, oc_qisa_best(ctx->cpu), qq.act_i8, qq.za, &qq.ep))
+        return OC_NOMEMF(ctx->err);
+    size_t words = oc_qdw_packed_words(&s->qplan), bytes;
+    if (!words || !oc_mul_size(words, sizeof(int32_t), &bytes))
+        return oc_op_fail(ctx, op, "filter too large");
+    uint8_t *buf = (uint8_t *)s->qpacked;
+    size_t cap = s->qpacked_cap;
+    OC_TRY(oc_conv_bytes(ctx, &buf, &cap, bytes));
+    s->qpacked = (int32_t *)(void *)buf;
+    s->qpacked_cap = cap;
+    s->packed_at_prepare = w->is_const && (!b || b->is_const) && w->data && (!b || b->data);
+    if (s->packed_at_prepare)
+        oc_qdw_pack(&s->qplan, w->data, qq.w_u8, qq.zw, b ? b->data : NULL, qq.mult, qq.shift,
+                    qq.scale, s->qpacked);
+    return OC_OK;
 }
 
 static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
@@ -105,12 +142,7 @@ static oc_status dw_prepare(oc_ctx *ctx, oc_op *op)
         op->state = s;
     }
     s->quant = quant;
-    if (quant) {
-        OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_CONV, OC_QCONV_XNN, in, w, b, out, p->activation,
-                             g.oc, 3, &s->q));
-        s->plan.g = g;
-        return OC_OK;
-    }
+    if (quant) return qdw_prepare(ctx, op, s, &g, in, w, b, out, p->activation);
     oc_dw_plan old = s->plan;
     oc_dw_plan_init(&s->plan, &g, oc_conv_isa(ctx));
     size_t np = oc_dw_packed_floats(&s->plan);
@@ -148,9 +180,18 @@ static oc_status qdw_eval(oc_ctx *ctx, oc_op *op, dw_state *s)
 {
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
+    if (s->q8) {
+        if (!s->packed_at_prepare) {
+            const oc_qreq *r = &s->q.req;
+            oc_qdw_pack(&s->qplan, w->data, r->w_t == OC_U8, r->w_zp, b ? b->data : NULL, r->mult,
+                        r->shift, r->fscale, s->qpacked);
+        }
+        oc_qdw_run(&s->qplan, in->data, s->qpacked, out->data, ctx->pool);
+        return OC_OK;
+    }
     const oc_dw_geom *g = &s->plan.g;
-    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data,
-                  (size_t)g->n * (size_t)g->oh, 0};
+    qref_ctx c = {s, in->data, w->data, b ? b->data : NULL, out->data, (size_t)g->n * (size_t)g->oh,
+                  0};
     c.per = (c.rows + 15) / 16;
     oc_parallel_for(ctx->pool, (c.rows + c.per - 1) / c.per, qref_task, &c);
     return OC_OK;

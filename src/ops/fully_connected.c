@@ -1,6 +1,7 @@
-/* FULLY_CONNECTED, float32: output[M, N] = input[M, K] x weights[N, K]^T + bias, on the packed
- * SGEMM (GEMV when M = 1). M = input elements / K; keep_num_dims keeps the input's leading
- * dims. Constant weights are packed once in prepare. */
+/* FULLY_CONNECTED: output[M, N] = input[M, K] x weights[N, K]^T + bias, on the packed SGEMM
+ * (float32; GEMV when M = 1) or the 8-bit GEMM (uint8 / int8, kernels/qconv.h); int16 x int8
+ * runs TFLite's reference kernel. M = input elements / K; keep_num_dims keeps the input's
+ * leading dims. Constant weights are packed once in prepare. */
 #include <string.h>
 
 #include "kernels/qconv.h"
@@ -60,11 +61,11 @@ static oc_status qfc_prepare(oc_ctx *ctx, oc_op *op, fc_state *s, size_t m, cons
     s->m = m;
     s->n = (size_t)w->shape.dims[0];
     s->k = (size_t)w->shape.dims[1];
-    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_FC, OC_QCONV_XNN, in, w, b, out, act,
-                         w->shape.dims[0], 0, &s->q));
+    OC_TRY(oc_qconv_init(ctx, op, OC_QRULE_FC, OC_QCONV_XNN, in, w, b, out, act, w->shape.dims[0],
+                         0, &s->q));
     s->q8 = in->dtype != OC_I16;
     if (!s->q8) return OC_OK;
-    oc_qconv_q_init(&s->qq, &s->q.req);
+    oc_qconv_q_init(&s->qq, &s->q);
     oc_qfc_plan_free(&s->qplan);
     if (!oc_qfc_plan_init(&s->qplan, m, s->n, s->k, &s->qq, oc_qisa_best(ctx->cpu)))
         return oc_op_fail(ctx, op, "fully connected too large");
@@ -169,9 +170,19 @@ static oc_status fc_eval(oc_ctx *ctx, oc_op *op)
         return OC_OK;
     }
     if (s->quant) { /* int16: a 1x1 convolution of M pixels */
-        oc_conv_geom g = {.n = (int32_t)s->m, .ih = 1, .iw = 1, .ic = (int32_t)s->k, .oh = 1,
-                          .ow = 1, .oc = (int32_t)s->n, .kh = 1, .kw = 1, .sh = 1, .sw = 1,
-                          .dh = 1, .dw = 1};
+        oc_conv_geom g = {.n = (int32_t)s->m,
+                          .ih = 1,
+                          .iw = 1,
+                          .ic = (int32_t)s->k,
+                          .oh = 1,
+                          .ow = 1,
+                          .oc = (int32_t)s->n,
+                          .kh = 1,
+                          .kw = 1,
+                          .sh = 1,
+                          .sw = 1,
+                          .dh = 1,
+                          .dw = 1};
         oc_qref_conv(&g, &s->q.req, in->data, w->data, b ? b->data : NULL, out->data, 0, s->m);
         return OC_OK;
     }

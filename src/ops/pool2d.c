@@ -1,5 +1,7 @@
-/* AVERAGE_POOL_2D and MAX_POOL_2D, float32 NHWC (kernels/pool.h): windows clipped to the
- * image, the average over the valid taps only, fused activation clamp (TFLite reference). */
+/* AVERAGE_POOL_2D and MAX_POOL_2D, NHWC (kernels/pool.h, kernels/qref.h): windows clipped to
+ * the image, the average over the valid taps only, fused activation clamp (TFLite reference).
+ * uint8 / int8 / int16 pool the raw values (input and output share their quantization), the
+ * average rounded as TFLite: (sum +- count/2) / count. */
 #include <math.h>
 
 #include "kernels/pool.h"
@@ -105,14 +107,35 @@ static oc_status pool_prepare(oc_ctx *ctx, oc_op *op)
     return OC_OK;
 }
 
+typedef struct qpool_ctx {
+    const pool_state *s;
+    oc_pool_kind kind;
+    const void *in;
+    void *out;
+    size_t rows, per;
+} qpool_ctx;
+
+static void qpool_task(void *arg, size_t t)
+{
+    const qpool_ctx *c = arg;
+    size_t r0 = t * c->per, r1 = r0 + c->per < c->rows ? r0 + c->per : c->rows;
+    oc_qpool_rows_fn fn = NULL;
+    if (c->s->isa >= OC_ISA_AVX2 && c->s->t != OC_I16) fn = oc_qpool_rows_avx2();
+    if (!fn) fn = oc_qref_pool;
+    fn(c->kind, &c->s->g, c->s->t, c->in, c->out, c->s->qlo, c->s->qhi, r0, r1);
+}
+
 static oc_status eval_kind(oc_ctx *ctx, oc_op *op, oc_pool_kind kind)
 {
     const pool_state *s = op->state;
     oc_tensor *in = oc_in(ctx, op, 0), *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
-    if (s->quant) {
-        oc_qref_pool(kind, &s->g, s->t, in->data, out->data, s->qlo, s->qhi, 0,
-                     (size_t)s->g.n * (size_t)s->g.oh);
+    if (s->quant) { /* integer pooling (exact on every path) */
+        qpool_ctx c = {s, kind, in->data, out->data, (size_t)s->g.n * (size_t)s->g.oh, 0};
+        c.per = (c.rows + 15) / 16;
+        double taps = (double)oc_tensor_count(out) * s->g.kh * s->g.kw;
+        oc_parallel_for(oc_kernels_parallel_ok(taps, OC_PAR_MIN_DIRECT_MACS) ? ctx->pool : NULL,
+                        (c.rows + c.per - 1) / c.per, qpool_task, &c);
         return OC_OK;
     }
     oc_pool_run(s->isa, kind, &s->g, in->data, out->data, s->lo, s->hi, ctx->pool);

@@ -1,7 +1,8 @@
-/* TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias, float32 NHWC, weights
- * [OC, KH, KW, IC]: a GEMM input x W^T into a column buffer, then per output row the taps are
- * summed from it (kernels/conv.h). Semantics of TFLite's reference kernel: input pixel (y, x) feeds output
- * (y*stride - pad + ky, x*stride - pad + kx).
+/* TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias, NHWC, weights [OC, KH, KW, IC].
+ * float32: a GEMM input x W^T into a column buffer, then per output row the taps are summed
+ * from it (kernels/conv.h). TRANSPOSE_CONV on uint8 / int8 / int16 runs TFLite's reference
+ * kernel (kernels/qref.h). Semantics of TFLite's reference kernel: input pixel (y, x) feeds
+ * output (y*stride - pad + ky, x*stride - pad + kx).
  *   TRANSPOSE_CONV inputs: output_shape (int32 [4]), weights, input, optional bias; padding
  *     from TFLite's ComputePaddingHeightWidth on the output size; optional fused activation.
  *   Convolution2DTransposeBias inputs: input, weights, bias; custom options = 3 little-endian
@@ -10,7 +11,9 @@
 #include <string.h>
 
 #include "kernels/conv.h"
+#include "kernels/qref.h"
 #include "ops/conv_params.h"
+#include "ops/conv_quant.h"
 #include "ops/conv_util.h"
 
 typedef struct tconv_state {
@@ -20,6 +23,8 @@ typedef struct tconv_state {
     bool packed_at_prepare;
     const void *w_data;
     float lo, hi;
+    bool quant; /* TRANSPOSE_CONV uint8 / int8 / int16: TFLite's reference kernel */
+    oc_qconv q;
 } tconv_state;
 
 static oc_status tconv_parse(oc_op *op, oc_mem *mem, oc_err *err)
@@ -63,11 +68,45 @@ static void tconv_release(oc_op *op)
 {
     tconv_state *s = op->state;
     if (!s) return;
+    oc_qconv_free(&s->q);
     oc_aligned_free(s->packed);
     oc_aligned_free(s->scratch);
     oc_aligned_free(s->tmp);
     free(s);
     op->state = NULL;
+}
+
+/* Quantized TRANSPOSE_CONV: multipliers as TFLite's PopulateConvolutionQuantizationParams
+ * (per-channel weights along axis 0), reference arithmetic (XNNPACK is not emulated here). */
+static oc_status qsetup(oc_ctx *ctx, oc_op *op, const oc_conv_geom *g, const oc_tensor *in,
+                        const oc_tensor *w, const oc_tensor *b, int act)
+{
+    oc_tensor *out = oc_out(ctx, op, 0);
+    oc_shape os = {4, {g->n, g->oh, g->ow, g->oc}};
+    OC_TRY(oc_set_shape(ctx, op, out, &os));
+    tconv_state *s = op->state;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return OC_NOMEMF(ctx->err);
+        op->state = s;
+    }
+    s->quant = true;
+    s->plan.g = *g;
+    return oc_qconv_init(ctx, op, OC_QRULE_CONV, 0, in, w, b, out, act, g->oc, 0, &s->q);
+}
+
+typedef struct qref_ctx {
+    const tconv_state *s;
+    const void *in, *w, *b;
+    void *out;
+    size_t rows, per;
+} qref_ctx;
+
+static void qref_task(void *arg, size_t t)
+{
+    const qref_ctx *c = arg;
+    size_t r0 = t * c->per, r1 = r0 + c->per < c->rows ? r0 + c->per : c->rows;
+    oc_qref_tconv(&c->s->plan.g, &c->s->q.req, c->in, c->w, c->b, c->out, r0, r1);
 }
 
 /* Shared tail of both prepares: geometry known, set up the plan and pack the weights. */
@@ -108,11 +147,16 @@ static oc_status setup(oc_ctx *ctx, oc_op *op, const oc_conv_geom *g, const oc_t
 }
 
 static oc_status check_common(oc_ctx *ctx, const oc_op *op, const oc_tconv_params *p,
-                              const oc_tensor *in, const oc_tensor *w)
+                              const oc_tensor *in, const oc_tensor *w, bool allow_quant)
 {
-    OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, w, "weights", 4));
-    OC_TRY(oc_conv_check_f32(ctx, op, oc_out(ctx, op, 0), "output", -1));
+    if (allow_quant && oc_qconv_type(in->dtype)) {
+        if (in->shape.rank != 4 || w->shape.rank != 4)
+            return oc_op_fail(ctx, op, "input and weights must have rank 4");
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, w, "weights", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, oc_out(ctx, op, 0), "output", -1));
+    }
     if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
         return oc_op_fail(ctx, op, "unknown padding");
     if (p->stride_w <= 0 || p->stride_h <= 0)
@@ -132,7 +176,7 @@ static oc_status tconv_prepare(oc_ctx *ctx, oc_op *op)
     OC_TRY(oc_check_io(ctx, op, 3, 4, 1));
     oc_tensor *shape = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *in = oc_in(ctx, op, 2);
     oc_tensor *b = oc_in(ctx, op, 3);
-    OC_TRY(check_common(ctx, op, p, in, w));
+    OC_TRY(check_common(ctx, op, p, in, w, true));
     if (shape->dtype != OC_I32 || oc_tensor_count(shape) != 4)
         return oc_op_fail(ctx, op, "output_shape must be 4 int32 values");
     if (!oc_has_data(ctx, shape)) return OC_DYNAMIC;
@@ -161,6 +205,7 @@ static oc_status tconv_prepare(oc_ctx *ctx, oc_op *op)
                        oc_conv_out_size(p->padding, g.oh, g.kh, g.sh, 1));
     g.pl = oc_conv_pad(p->padding, g.ow, g.kw, g.sw, 1,
                        oc_conv_out_size(p->padding, g.ow, g.kw, g.sw, 1));
+    if (oc_qconv_type(in->dtype)) return qsetup(ctx, op, &g, in, w, b, p->activation);
     return setup(ctx, op, &g, w, b, p->activation);
 }
 
@@ -170,7 +215,7 @@ static oc_status tcb_prepare(oc_ctx *ctx, oc_op *op)
     if (!p) return oc_op_fail(ctx, op, "missing options");
     OC_TRY(oc_check_io(ctx, op, 3, 3, 1));
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
-    OC_TRY(check_common(ctx, op, p, in, w));
+    OC_TRY(check_common(ctx, op, p, in, w, false));
     const int32_t *id = in->shape.dims, *wd = w->shape.dims;
     if (id[1] <= 0 || id[2] <= 0) return oc_op_fail(ctx, op, "empty input");
     int64_t pad_h = 0, pad_w = 0;
@@ -208,6 +253,16 @@ static oc_status run(oc_ctx *ctx, oc_op *op, const oc_tensor *w, const oc_tensor
     tconv_state *s = op->state;
     oc_tensor *out = oc_out(ctx, op, 0);
     if (oc_tensor_count(out) == 0) return OC_OK;
+    if (s->quant) {
+        const oc_conv_geom *g = &s->plan.g;
+        qref_ctx c = {
+            s, in->data, w->data, b ? b->data : NULL, out->data, (size_t)g->n * (size_t)g->oh, 0};
+        c.per = (c.rows + 15) / 16;
+        double macs = (double)oc_tensor_count(out) * g->kh * g->kw * g->ic;
+        oc_parallel_for(oc_kernels_parallel_ok(macs, OC_PAR_MIN_DIRECT_MACS) ? ctx->pool : NULL,
+                        (c.rows + c.per - 1) / c.per, qref_task, &c);
+        return OC_OK;
+    }
     if (!s->packed_at_prepare) oc_tconv_pack(&s->plan, w->data, s->tmp, s->packed);
     oc_tconv_run(&s->plan, in->data, s->packed, b ? b->data : NULL, out->data, s->lo, s->hi,
                  s->scratch, ctx->pool);

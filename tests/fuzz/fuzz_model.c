@@ -82,7 +82,18 @@ static size_t info_bytes(const nnfw_tensorinfo *ti)
     return n > MAX_IO_BYTES ? SIZE_MAX : n;
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Tensors and arenas above 256 MB are rejected (as a device's physical memory would be) so that
+ * absurd but well-formed models do not trip the fuzzer's RSS limit. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    setenv("ONERT_C_MAX_TENSOR_BYTES", "268435456", 0);
+    return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -108,12 +108,31 @@ static void test_helpers(void **state)
     assert_false(oc_checked_log2(0.3f, &l));
 }
 
+/* The 16x8 requantization of an int64 accumulator: exact in range, and a huge accumulator (an
+ * absurd int64 bias from a fuzzed model) wraps instead of overflowing (UBSan checks in CI). */
+static void test_mul_by_qm64(void **state)
+{
+    (void)state;
+    int32_t q;
+    int sh;
+    oc_quantize_multiplier(0.5, &q, &sh); /* q = 2^30, shift 0 */
+    assert_int_equal(oc_mul_by_qm64(1000, q, sh), 500);
+    assert_int_equal(oc_mul_by_qm64(-1001, q, sh), -500); /* round half up: -500.5 -> -500 */
+    assert_int_equal(oc_mul_by_qm64(3, q, sh), 2);
+    const int64_t big[] = {46722647110805288LL, -1513209474796513621LL, INT64_MAX, INT64_MIN};
+    for (int i = 0; i < 4; i++) {
+        int32_t reduced = (q + (1 << 15)) >> 16;
+        uint64_t want = (uint64_t)big[i] * (uint64_t)(int64_t)reduced + ((uint64_t)1 << 14);
+        assert_int_equal(oc_mul_by_qm64(big[i], q, sh), (int32_t)((int64_t)want >> 15));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exp_negative),  cmocka_unit_test(test_one_over_one_plus_x),
         cmocka_unit_test(test_logistic_tanh), cmocka_unit_test(test_reciprocal_inv_sqrt),
-        cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_helpers),       cmocka_unit_test(test_mul_by_qm64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
