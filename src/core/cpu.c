@@ -22,7 +22,7 @@ static void detect(void)
 #endif
     const char *isa = getenv("ONERT_C_ISA");
     if (isa && strcmp(isa, "c") == 0) memset(&g_cpu, 0, sizeof g_cpu);
-    if (isa && strcmp(isa, "avx2") == 0) g_cpu.avx512 = g_cpu.avx512_vnni = false;
+    if (isa && strcmp(isa, "avx2") == 0) g_cpu.avx512 = g_cpu.avx512_vnni = g_cpu.avx_vnni = false;
 }
 
 const oc_cpu *oc_cpu_get(void)

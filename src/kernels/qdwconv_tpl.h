@@ -186,7 +186,9 @@ static inline __attribute__((always_inline)) void qdw_tpl(const int KH, const in
                             wd[t] = v_load_dup(wmem + (size_t)t * cp);
                         const RQ qd = rq_make(FP32, pk, cp, cb, true);
                         /* pixels x, x+1 in one vector: the pair steps by 2 columns */
-                        qdw_run(KH, KW, I8, FP32, 0, false, rowp,
+                        /* in vector units (one pixel of C bytes per column step) the pairs
+                         * advance by 2 columns: the stride-2 sliding code */
+                        qdw_run(KH, KW, I8, FP32, 2, g->dw == 1, rowp,
                                 ((ptrdiff_t)x * sw - pl) * (ptrdiff_t)C, 2 * (ptrdiff_t)C, cs,
                                 n / 2, wd, NULL, 0, v_load_dup(pk + OC_QDW_TERM * cp + cb), &qd, &k,
                                 orow + (size_t)x * C, 2 * C, VL);

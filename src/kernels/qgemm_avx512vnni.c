@@ -44,7 +44,7 @@ static inline __attribute__((always_inline)) __m512i bcast(const bool XOR, const
  * i.e. one row of 64, two rows of 32 or four rows of 16 outputs per 64-byte pack. */
 static inline __attribute__((always_inline)) void
 fast_store_t(const int MR, const int NV, const bool U8, __m512i acc[MAXR][MAXV], const int32_t *rsl,
-             const int32_t *hdr, uint8_t *c, size_t ldc, const oc_qgemm_ep *ep)
+             const int32_t *hdr, uint8_t *c, size_t ldc, size_t n, const oc_qgemm_ep *ep)
 {
     const int NR = 16 * NV;
     const oc_rqp512 k = oc_rqp512_init(ep);
@@ -68,7 +68,7 @@ fast_store_t(const int MR, const int NV, const bool U8, __m512i acc[MAXR][MAXV],
             _mm256_storeu_si256((__m256i *)(c + (size_t)r0 * ldc), _mm512_castsi512_si256(b));
             _mm256_storeu_si256((__m256i *)(c + (size_t)(r0 + 1) * ldc),
                                 _mm512_extracti64x4_epi64(b, 1));
-        } else {
+        } else if (n >= 16) {
             _mm_storeu_si128((__m128i *)(c + (size_t)r0 * ldc), _mm512_castsi512_si128(b));
             _mm_storeu_si128((__m128i *)(c + (size_t)(r0 + 1) * ldc),
                              _mm512_extracti32x4_epi32(b, 1));
@@ -76,18 +76,24 @@ fast_store_t(const int MR, const int NV, const bool U8, __m512i acc[MAXR][MAXV],
                              _mm512_extracti32x4_epi32(b, 2));
             _mm_storeu_si128((__m128i *)(c + (size_t)(r0 + 3) * ldc),
                              _mm512_extracti32x4_epi32(b, 3));
+        } else { /* narrow output (a first layer's few channels): masked stores */
+            const __mmask16 mk = (__mmask16)((1u << n) - 1);
+            _mm_mask_storeu_epi8(c + (size_t)r0 * ldc, mk, _mm512_castsi512_si128(b));
+            _mm_mask_storeu_epi8(c + (size_t)(r0 + 1) * ldc, mk, _mm512_extracti32x4_epi32(b, 1));
+            _mm_mask_storeu_epi8(c + (size_t)(r0 + 2) * ldc, mk, _mm512_extracti32x4_epi32(b, 2));
+            _mm_mask_storeu_epi8(c + (size_t)(r0 + 3) * ldc, mk, _mm512_extracti32x4_epi32(b, 3));
         }
     }
 }
 
 static inline __attribute__((always_inline)) void
 fast_store(const int MR, const int NV, bool u8, __m512i acc[MAXR][MAXV], const int32_t *rsl,
-           const int32_t *hdr, uint8_t *c, size_t ldc, const oc_qgemm_ep *ep)
+           const int32_t *hdr, uint8_t *c, size_t ldc, size_t n, const oc_qgemm_ep *ep)
 {
     if (u8)
-        fast_store_t(MR, NV, true, acc, rsl, hdr, c, ldc, ep);
+        fast_store_t(MR, NV, true, acc, rsl, hdr, c, ldc, n, ep);
     else
-        fast_store_t(MR, NV, false, acc, rsl, hdr, c, ldc, ep);
+        fast_store_t(MR, NV, false, acc, rsl, hdr, c, ldc, n, ep);
 }
 
 static inline __attribute__((always_inline)) void
@@ -143,8 +149,8 @@ tile(const int MR, const int NV, const bool XOR, const bool FP32, size_t kg,
 #pragma GCC unroll 64
     for (int r = 0; r < MR; r++)
         rsl[r] = rs && (size_t)r < m ? rs[r] : 0;
-    if (FP32 && (MR * NV) % 4 == 0 && ep->fast && m == (size_t)MR && n == (size_t)NR) {
-        fast_store(MR, NV, ep->out_u8, acc, rsl, hdr, c, ldc, ep);
+    if (FP32 && (MR * NV) % 4 == 0 && ep->fast && m == (size_t)MR && (n == (size_t)NR || NV == 1)) {
+        fast_store(MR, NV, ep->out_u8, acc, rsl, hdr, c, ldc, n, ep);
         return;
     }
     const oc_rqk512 k = oc_rqk512_init(ep);
