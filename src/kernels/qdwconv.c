@@ -50,7 +50,9 @@ bool oc_qdw_plan_init(oc_qdw_plan *p, const oc_dw_geom *g, oc_qisa isa, bool act
 size_t oc_qdw_packed_words(const oc_qdw_plan *p)
 {
     size_t taps = (size_t)p->g.kh * (size_t)p->g.kw, n;
-    if (!oc_add_size(taps, OC_QDW_W, &n) || !oc_mul_size(n, p->cpad, &n)) return 0;
+    if (!oc_add_size(taps, OC_QDW_W + 4, &n) || !oc_mul_size(n, p->cpad, &n) ||
+        !oc_add_size(n, 16, &n))
+        return 0;
     return n;
 }
 
@@ -77,6 +79,34 @@ void oc_qdw_pack(const oc_qdw_plan *p, const void *w, bool w_u8, int32_t zw, con
         dst[OC_QDW_RMASK * cp + c] = (int32_t)(((uint32_t)1 << rsh) - 1u);
         memcpy(&dst[OC_QDW_SCALE * cp + c], &scale[c], sizeof(float));
     }
+    /* the 3x3 VNNI kernel: every w - zw an int8, 3 taps per dword (byte 3 zero) */
+    const oc_dw_geom *g = &p->g;
+    bool fast = p->isa == OC_QISA_AVX512VNNI && g->kh == 3 && g->kw == 3 && g->dh == 1 &&
+                g->dw == 1 && (g->sw == 1 || g->sw == 2) && g->ow > 0 &&
+                (size_t)g->ow * cp * 4 <= OC_QDW4_ROW_BYTES;
+    for (size_t i = 0; fast && i < taps * oc; i++) {
+        int32_t v = (w_u8 ? (int32_t)((const uint8_t *)w)[i] : ((const int8_t *)w)[i]) - zw;
+        fast = v >= -128 && v <= 127;
+    }
+    if (!fast) return;
+    int32_t *w4 = dst + (OC_QDW_W + taps) * cp, *term4 = w4 + 3 * cp;
+    const int32_t zab = p->act_i8 ? p->za + 128 : p->za; /* za on the unsigned scale */
+    for (size_t c = 0; c < oc; c++) {
+        int64_t sum = 0;
+        for (size_t ky = 0; ky < 3; ky++) {
+            uint32_t word = 0;
+            for (size_t kx = 0; kx < 3; kx++) {
+                size_t i = (ky * 3 + kx) * oc + c;
+                int32_t v = (w_u8 ? (int32_t)((const uint8_t *)w)[i] : ((const int8_t *)w)[i]) - zw;
+                sum += v;
+                word |= (uint32_t)(uint8_t)(int8_t)v << (8 * kx);
+            }
+            w4[ky * cp + c] = (int32_t)word;
+        }
+        int32_t b = bias ? bias[c] : 0;
+        term4[c] = (int32_t)(uint32_t)(uint64_t)(b - (int64_t)zab * sum);
+    }
+    term4[cp] = 1; /* the flag */
 }
 
 typedef struct run_ctx {
@@ -99,7 +129,11 @@ void oc_qdw_run(const oc_qdw_plan *p, const void *in, const int32_t *packed, voi
                 oc_threadpool *pool)
 {
     oc_qdw_rows_fn fn = oc_qdw_rows_c;
-    if (p->isa == OC_QISA_AVX512VNNI) fn = oc_qdw_rows_avx512vnni();
+    if (p->isa == OC_QISA_AVX512VNNI) {
+        size_t taps = (size_t)p->g.kh * (size_t)p->g.kw;
+        fn = packed[(OC_QDW_W + taps + 4) * p->cpad] ? oc_qdw_rows_avx512vnni4()
+                                                       : oc_qdw_rows_avx512vnni();
+    }
     if (p->isa == OC_QISA_AVX2) fn = oc_qdw_rows_avx2();
     run_ctx r = {p, fn, in, packed, out};
     double macs = (double)p->rows * p->g.ow * p->g.oc * p->g.kh * p->g.kw;

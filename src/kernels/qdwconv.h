@@ -10,7 +10,9 @@
  *
  * Packed per channel (cpad = channels rounded up to 16): int32 term, int32 bias, the
  * requantization header entries of qgemm.h (multiplier, shifts, mask, float scale), then per
- * tap int32 weights (w - zw in the low 16 bits). */
+ * tap int32 weights (w - zw in the low 16 bits); then the 4-tap block of the AVX-512 VNNI
+ * 3x3 kernel (qdwconv_avx512vnni.c): per filter row one dword of 3 int8 weights per channel,
+ * its per-channel term on unsigned activations, and a flag word (set when that kernel runs). */
 #ifndef OC_KERNELS_QDWCONV_H
 #define OC_KERNELS_QDWCONV_H
 
@@ -30,6 +32,9 @@ enum {
     OC_QDW_SCALE = 6,
     OC_QDW_W = 7, /* first tap */
 };
+
+/* The 3x3 VNNI kernel's transposed input rows (3 per task, on the stack) must fit this. */
+#define OC_QDW4_ROW_BYTES 16384
 
 typedef struct oc_qdw_plan {
     oc_dw_geom g;
@@ -63,5 +68,6 @@ void oc_qdw_rows_c(const oc_qdw_plan *p, const uint8_t *in, const int32_t *packe
                    size_t row0, size_t row1);
 oc_qdw_rows_fn oc_qdw_rows_avx2(void);       /* NULL when not compiled in */
 oc_qdw_rows_fn oc_qdw_rows_avx512vnni(void); /* NULL when not compiled in */
+oc_qdw_rows_fn oc_qdw_rows_avx512vnni4(void); /* 3x3 over 4-tap dwords; NULL likewise */
 
 #endif
