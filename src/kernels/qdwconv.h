@@ -12,7 +12,8 @@
  * requantization header entries of qgemm.h (multiplier, shifts, mask, float scale), then per
  * tap int32 weights (w - zw in the low 16 bits); then the 4-tap block of the AVX-512 VNNI
  * 3x3 kernel (qdwconv_avx512vnni.c): per filter row one dword of 3 int8 weights per channel,
- * its per-channel term on unsigned activations, and a flag word (set when that kernel runs). */
+ * its per-channel term on unsigned activations, a flag word (set when that kernel runs) and a
+ * word set when the weights are split over two sets, then the second set (like the first). */
 #ifndef OC_KERNELS_QDWCONV_H
 #define OC_KERNELS_QDWCONV_H
 
@@ -35,6 +36,8 @@ enum {
 
 /* The 3x3 VNNI kernel's transposed input rows (3 per task, on the stack) must fit this. */
 #define OC_QDW4_ROW_BYTES 16384
+/* Fewest channels for which the 3x3 VNNI kernel takes weights split over two int8 sets. */
+#define OC_QDW4_SPLIT_MIN_C 128
 
 typedef struct oc_qdw_plan {
     oc_dw_geom g;

@@ -108,6 +108,8 @@ oc_qdw_rows_fn oc_qdw_rows_avx512vnni(void)
  * point outside the image; int8 flipped to unsigned by the xor), byte 3 zero. A filter row is
  * then one vpdpbusd against a dword of its 3 int8 weights (w - zw, checked at packing), so an
  * output vector costs 3 multiply-adds instead of 9 (vpdpbusd and vpdpwssd share one port).
+ * uint8 weights with a large zero point (w - zw in [-256, 254]) are split over two int8 sets
+ * (SPLIT): 6 multiply-adds.
  * The 3 most recent rows are kept (a ring on the stack): with stride 1 every input row is
  * transposed once per task. The accumulator is the same wrapping int32 sum as the other
  * kernels', so the results are identical. */
@@ -122,7 +124,30 @@ static void qdw4_build(const oc_qdw_plan *p, const uint8_t *img, int32_t iy, uin
     const __m128i zav = _mm_set1_epi8((char)p->za);
     for (int32_t ox = 0; ox < g->ow; ox++) {
         const int32_t ix0 = ox * g->sw - g->pl;
-        const bool inside = row && ix0 >= 0 && ix0 + 2 < g->iw;
+        uint8_t *dst = t + (size_t)ox * cp * 4;
+        if (row && ix0 >= 0 && ix0 + 2 < g->iw) { /* the common case: no branch per tap */
+            const uint8_t *src = row + (size_t)ix0 * C;
+            size_t cb = 0;
+            for (; cb + 16 <= C; cb += 16) {
+                __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + cb)));
+                __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + C + cb)));
+                __m512i c =
+                    _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + 2 * C + cb)));
+                __m512i x = _mm512_ternarylogic_epi32(a, _mm512_slli_epi32(b, 8),
+                                                      _mm512_slli_epi32(c, 16), 0xFE);
+                _mm512_store_si512((__m512i *)(dst + cb * 4), _mm512_xor_si512(x, flip));
+            }
+            if (cb < C) {
+                const __mmask16 m = (__mmask16)((1u << (C - cb)) - 1);
+                __m512i a = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, src + cb));
+                __m512i b = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, src + C + cb));
+                __m512i c = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, src + 2 * C + cb));
+                __m512i x = _mm512_ternarylogic_epi32(a, _mm512_slli_epi32(b, 8),
+                                                      _mm512_slli_epi32(c, 16), 0xFE);
+                _mm512_store_si512((__m512i *)(dst + cb * 4), _mm512_xor_si512(x, flip));
+            }
+            continue;
+        }
         for (size_t cb = 0; cb < cp; cb += 16) {
             const size_t nc = C - cb < 16 ? C - cb : 16;
             const __mmask16 m = nc >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << nc) - 1);
@@ -130,20 +155,20 @@ static void qdw4_build(const oc_qdw_plan *p, const uint8_t *img, int32_t iy, uin
             for (int kx = 0; kx < 3; kx++) {
                 const int32_t ix = ix0 + kx;
                 __m128i b = zav;
-                if (inside || (row && ix >= 0 && ix < g->iw))
+                if (row && ix >= 0 && ix < g->iw)
                     b = _mm_maskz_loadu_epi8(m, row + (size_t)ix * C + cb);
                 v[kx] = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(b), kk[kx]);
             }
             __m512i x = _mm512_ternarylogic_epi32(v[0], v[1], v[2], 0xFE);
-            _mm512_store_si512((__m512i *)(t + ((size_t)ox * cp + cb) * 4),
-                               _mm512_xor_si512(x, flip));
+            _mm512_store_si512((__m512i *)(dst + cb * 4), _mm512_xor_si512(x, flip));
         }
     }
 }
 
-static inline __attribute__((always_inline)) void
-qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t *pk, uint8_t *out,
-         size_t row0, size_t row1)
+static inline __attribute__((always_inline)) void qdw4_tpl(const bool FP32, const bool SPLIT,
+                                                           const oc_qdw_plan *p, const uint8_t *in,
+                                                           const int32_t *pk, uint8_t *out,
+                                                           size_t row0, size_t row1)
 {
     const oc_dw_geom *g = &p->g;
     const size_t C = (size_t)g->oc, cp = p->cpad, ow = (size_t)g->ow;
@@ -157,7 +182,7 @@ qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t
             ctl[kx][j] = (j % 4 == kx) ? (uint8_t)(4 * (j / 16) + (j % 16) / 4) : 0x80;
         kk[kx] = _mm512_load_si512(ctl[kx]);
     }
-    const int32_t *w4 = pk + (OC_QDW_W + 9) * cp, *term4 = w4 + 3 * cp;
+    const int32_t *w4 = pk + (OC_QDW_W + 9) * cp, *term4 = w4 + 3 * cp, *w4b = term4 + 2 * cp;
     const RQK k = rqk_init(&p->ep);
     for (size_t row = row0; row < row1; row++) {
         const int32_t b = (int32_t)(row / (size_t)g->oh), oy = (int32_t)(row % (size_t)g->oh);
@@ -191,6 +216,12 @@ qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t
             const size_t nc = C - cb < 16 ? C - cb : 16;
             const __m512i w0 = _mm512_loadu_si512(w4 + cb), w1 = _mm512_loadu_si512(w4 + cp + cb),
                           w2 = _mm512_loadu_si512(w4 + 2 * cp + cb);
+            __m512i v0 = w0, v1 = w1, v2 = w2; /* the second weight set, when SPLIT */
+            if (SPLIT) {
+                v0 = _mm512_loadu_si512(w4b + cb);
+                v1 = _mm512_loadu_si512(w4b + cp + cb);
+                v2 = _mm512_loadu_si512(w4b + 2 * cp + cb);
+            }
             const __m512i term = _mm512_loadu_si512(term4 + cb);
             const RQ q = rq_make(FP32, pk, cp, cb, false);
             const uint8_t *t0 = tr[0] + cb * 4, *t1 = tr[1] + cb * 4, *t2 = tr[2] + cb * 4;
@@ -204,6 +235,11 @@ qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t
                     acc[i] = _mm512_dpbusd_epi32(term, _mm512_load_si512(t0 + o), w0);
                     acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(t1 + o), w1);
                     acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(t2 + o), w2);
+                    if (SPLIT) {
+                        acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(t0 + o), v0);
+                        acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(t1 + o), v1);
+                        acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(t2 + o), v2);
+                    }
                 }
                 uint8_t *dst = orow + ox * C + cb;
                 if (FP32 && k_fast(&k) && nc == 16) {
@@ -223,6 +259,11 @@ qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t
                 __m512i acc = _mm512_dpbusd_epi32(term, _mm512_load_si512(t0 + o), w0);
                 acc = _mm512_dpbusd_epi32(acc, _mm512_load_si512(t1 + o), w1);
                 acc = _mm512_dpbusd_epi32(acc, _mm512_load_si512(t2 + o), w2);
+                if (SPLIT) {
+                    acc = _mm512_dpbusd_epi32(acc, _mm512_load_si512(t0 + o), v0);
+                    acc = _mm512_dpbusd_epi32(acc, _mm512_load_si512(t1 + o), v1);
+                    acc = _mm512_dpbusd_epi32(acc, _mm512_load_si512(t2 + o), v2);
+                }
                 st_bytes(orow + ox * C + cb, rq_apply(FP32, acc, &q, &k), nc);
             }
         }
@@ -232,10 +273,19 @@ qdw4_tpl(const bool FP32, const oc_qdw_plan *p, const uint8_t *in, const int32_t
 static void qdw4_rows(const oc_qdw_plan *p, const uint8_t *in, const int32_t *pk, uint8_t *out,
                       size_t r0, size_t r1)
 {
-    if (p->ep.mode == OC_QREQ_FP32)
-        qdw4_tpl(true, p, in, pk, out, r0, r1);
-    else
-        qdw4_tpl(false, p, in, pk, out, r0, r1);
+    const size_t cp = p->cpad;
+    const bool split = pk[(OC_QDW_W + 9 + 4) * cp + 1] != 0;
+    if (p->ep.mode == OC_QREQ_FP32) {
+        if (split)
+            qdw4_tpl(true, true, p, in, pk, out, r0, r1);
+        else
+            qdw4_tpl(true, false, p, in, pk, out, r0, r1);
+    } else {
+        if (split)
+            qdw4_tpl(false, true, p, in, pk, out, r0, r1);
+        else
+            qdw4_tpl(false, false, p, in, pk, out, r0, r1);
+    }
 }
 
 oc_qdw_rows_fn oc_qdw_rows_avx512vnni4(void)

@@ -21,6 +21,7 @@ typedef struct qcfg {
     bool const_w;
     int mode;    /* forced requantization rule: -1 automatic, OC_QREQ_FIXED, OC_QREQ_FP32 */
     int32_t wzp; /* FC int8 per-tensor weights may be asymmetric */
+    bool wide_w; /* uint8 weights over all of 0..255, zero point wzp (w - zw beyond int8) */
     unsigned seed;
 } qcfg;
 
@@ -143,7 +144,8 @@ static void make(const qcfg *cfg, qdata *d)
     d->x = qc_rand(g->at, d->nin, zx, spread, s++);
     /* weights */
     int32_t zw = g->at == OC_U8 ? 90 + (int32_t)(qc_rnd(&s) % 80) : g->wzp;
-    d->w = qc_rand(d->wt, d->nw, zw, g->at == OC_U8 ? 127 : 127 - abs(zw), s++);
+    if (g->wide_w) zw = g->wzp;
+    d->w = qc_rand(d->wt, d->nw, zw, g->wide_w ? 255 : g->at == OC_U8 ? 127 : 127 - abs(zw), s++);
     int32_t nch = d->outc;
     d->qw.count = g->per_channel ? nch : 1;
     d->qw.axis = g->k == K_DW ? 3 : 0;
@@ -508,6 +510,27 @@ static void test_dw_shapes(void **state)
     check(&g);
 }
 
+/* uint8 weights with large zero points (mobilenet_v1 uint8 has 96..241): w - zw spans up to
+ * [-241, 255], beyond int8 (the 3x3 VNNI kernel splits it over two int8 weight sets, from 128
+ * channels); 255 (zero point 0) cannot be split and takes the int16 kernel. */
+static void test_dw_wide_u8(void **state)
+{
+    (void)state;
+    static const int32_t zps[] = {241, 200, 96, 1, 0};
+    static const int32_t ch[] = {128, 131, 256, 64};
+    unsigned seed = 700;
+    for (size_t z = 0; z < 5; z++)
+        for (size_t i = 0; i < 4; i++)
+            for (int s = 1; s <= 2; s++) {
+                qcfg c = dw(OC_U8, 7 + (int)i, 9 - (int)i, ch[i], 3, s, (int)(z % 2), seed++);
+                c.wide_w = true;
+                c.wzp = zps[z];
+                c.act = (int)(z + i) % 3 == 1 ? OC_ACT_RELU6 : 0;
+                c.mode = (int)(i % 3) - 1;
+                check(&c);
+            }
+}
+
 /* ---- FULLY_CONNECTED --------------------------------------------------------------------- */
 
 static qcfg fc(oc_dtype at, int32_t m, int32_t k, int32_t n, unsigned seed)
@@ -621,8 +644,8 @@ int main(void)
         cmocka_unit_test(test_conv_1x1),    cmocka_unit_test(test_conv_3x3),
         cmocka_unit_test(test_conv_shapes), cmocka_unit_test(test_conv_rules),
         cmocka_unit_test(test_dw),          cmocka_unit_test(test_dw_shapes),
-        cmocka_unit_test(test_fc),          cmocka_unit_test(test_tconv),
-        cmocka_unit_test(test_reject),
+        cmocka_unit_test(test_dw_wide_u8),  cmocka_unit_test(test_fc),
+        cmocka_unit_test(test_tconv),       cmocka_unit_test(test_reject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
