@@ -1,8 +1,7 @@
 /* Whole-model timing with a per-operator breakdown, through the internal executor (not built
  * by CMake; not a test):
- *   gcc -std=gnu11 -O2 -Isrc -Iinclude bench/bench_model.c -Wl,--whole-archive
- *       <build>/liboc_static.a -Wl,--no-whole-archive -lcjson -lpthread -lm -ldl
- * (whole-archive: ops are referenced weakly by the registry)
+ *   gcc -std=gnu11 -O2 -Isrc -Iinclude bench/bench_model.c <build>/liboc_static.a \
+ *       -lcjson -lpthread -lm -ldl
  *   ./bench_model model.tflite [threads=1] [runs=50] [input.bin] [ref_output0.bin]
  * Prints the median and minimum run time, per op type the sum of each op's fastest run
  * (robust on a shared machine; BENCH_PER_OP=1 lists every op), and the max abs difference of

@@ -3,15 +3,6 @@
 
 #include "ops/op.h"
 
-/* While operators are being added, an op listed in ops.def but not yet defined resolves to
- * NULL and is reported as unsupported instead of failing the link. */
-#define OC_PRAGMA(x) _Pragma(#x)
-#define OC_OP(NAME, CODE) OC_PRAGMA(weak oc_op_##NAME)
-#define OC_CUSTOM_OP(NAME, STR) OC_PRAGMA(weak oc_op_##NAME)
-#include "ops/ops.def"
-#undef OC_OP
-#undef OC_CUSTOM_OP
-
 typedef struct {
     oc_opcode code;
     const oc_op_def *def;
