@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "format/model_builder.h"
 #include "model_files.h"
 #include "nnfw_test.h"
 #include "nnfw/nnfw.h"
@@ -142,8 +143,60 @@ static void mutate_models(void **state)
            runs, ran);
 }
 
+/* ---- regressions found by tests/fuzz/fuzz_model.c ----------------------------------------- */
+
+/* Builds a model with the builder; *size set. free() the result. */
+static uint8_t *finish_model(oc_mb *mb, size_t *size)
+{
+    uint8_t *bytes = NULL;
+    oc_err err = {{0}};
+    if (oc_mb_finish(mb, "CIR0", &bytes, size, &err) != OC_OK) fail_msg("finish: %s", err.msg);
+    oc_mb_destroy(mb);
+    return bytes;
+}
+
+/* Returns the status of load + prepare; msg gets the last error. */
+static NNFW_STATUS load_prepare(uint8_t *model, size_t size, char *msg, size_t msg_size)
+{
+    nnfw_session *s = NULL;
+    assert_int_equal(nnfw_create_session(&s), NNFW_STATUS_NO_ERROR);
+    NNFW_STATUS st = nnfw_load_circle_from_buffer(s, model, size);
+    if (st == NNFW_STATUS_NO_ERROR) st = nnfw_prepare(s);
+    msg[0] = '\0';
+    nnfw_get_last_error_message(s, msg, msg_size);
+    nnfw_close_session(s);
+    return st;
+}
+
+/* A variable tensor larger than the memory cap is rejected with a message at prepare (it used
+ * to be allocated and zero-filled whatever its size). */
+static void huge_variable_rejected(void **state)
+{
+    (void)state;
+    oc_mb *mb = oc_mb_create();
+    int sg = oc_mb_subgraph(mb, "main");
+    int x = oc_mb_tensor(mb, sg, OC_F32, 2, (int32_t[]){1, 1024}, 0, "x");
+    int v = oc_mb_tensor(mb, sg, OC_F32, 2, (int32_t[]){600, 1024}, 0, "state");
+    oc_mb_tensor_variable(mb, sg, v, true);
+    int out = oc_mb_tensor(mb, sg, OC_F32, 2, (int32_t[]){600, 1024}, 0, "out");
+    oc_mb_io(mb, sg, 1, &x, 1, &out);
+    oc_mb_op(mb, sg, 0 /* ADD */, NULL, 2, (int32_t[]){x, v}, 1, &out, 0, NULL);
+    size_t size;
+    uint8_t *model = finish_model(mb, &size);
+    char msg[1024];
+    setenv("ONERT_C_MAX_TENSOR_BYTES", "1000000", 1);
+    NNFW_STATUS st = load_prepare(model, size, msg, sizeof msg);
+    unsetenv("ONERT_C_MAX_TENSOR_BYTES");
+    assert_int_equal(st, NNFW_STATUS_ERROR);
+    assert_non_null(strstr(msg, "variable 'state'"));
+    /* without the cap the same model prepares */
+    assert_int_equal(load_prepare(model, size, msg, sizeof msg), NNFW_STATUS_NO_ERROR);
+    free(model);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(mutate_models)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(mutate_models),
+                                       cmocka_unit_test(huge_variable_rejected)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
