@@ -130,18 +130,8 @@ static oc_status conv_prepare(oc_ctx *ctx, oc_op *op)
     oc_tensor *in = oc_in(ctx, op, 0), *w = oc_in(ctx, op, 1), *b = oc_in(ctx, op, 2);
     oc_tensor *out = oc_out(ctx, op, 0);
     const bool quant = oc_qconv_type(in->dtype);
-    if (quant) {
-        if (in->shape.rank != 4 || w->shape.rank != 4)
-            return oc_op_fail(ctx, op, "input and filter must have rank 4");
-    } else {
-        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
-        OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
-        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
-    }
-    if (p->padding != OC_PAD_SAME && p->padding != OC_PAD_VALID)
-        return oc_op_fail(ctx, op, "unknown padding %d", p->padding);
-    if (p->stride_w <= 0 || p->stride_h <= 0 || p->dilation_w <= 0 || p->dilation_h <= 0)
-        return oc_op_fail(ctx, op, "strides and dilations must be positive");
+    OC_TRY(oc_conv_check_common(ctx, op, in, w, out, quant, p->padding, p->stride_w, p->stride_h,
+                                p->dilation_w, p->dilation_h));
     const int32_t *id = in->shape.dims, *wd = w->shape.dims;
     if (wd[3] != id[3]) {
         if (wd[3] > 0 && id[3] % wd[3] == 0)

@@ -54,6 +54,29 @@ static inline oc_status oc_conv_check_f32(oc_ctx *ctx, const oc_op *op, const oc
     return OC_OK;
 }
 
+/* What CONV_2D and DEPTHWISE_CONV_2D check alike: rank-4 input and filter (float32 unless
+ * quantized), a known padding, positive strides and dilations. */
+static inline oc_status oc_conv_check_common(oc_ctx *ctx, const oc_op *op, const oc_tensor *in,
+                                             const oc_tensor *w, const oc_tensor *out,
+                                             bool quant, int padding, int32_t stride_w,
+                                             int32_t stride_h, int32_t dilation_w,
+                                             int32_t dilation_h)
+{
+    if (quant) {
+        if (in->shape.rank != 4 || w->shape.rank != 4)
+            return oc_op_fail(ctx, op, "input and filter must have rank 4");
+    } else {
+        OC_TRY(oc_conv_check_f32(ctx, op, in, "input", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, w, "filter", 4));
+        OC_TRY(oc_conv_check_f32(ctx, op, out, "output", -1));
+    }
+    if (padding != OC_PAD_SAME && padding != OC_PAD_VALID)
+        return oc_op_fail(ctx, op, "unknown padding %d", padding);
+    if (stride_w <= 0 || stride_h <= 0 || dilation_w <= 0 || dilation_h <= 0)
+        return oc_op_fail(ctx, op, "strides and dilations must be positive");
+    return OC_OK;
+}
+
 /* Optional bias: absent, or float32 [n]. */
 static inline oc_status oc_conv_check_bias(oc_ctx *ctx, const oc_op *op, const oc_tensor *b,
                                            int32_t n)
