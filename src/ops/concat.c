@@ -89,25 +89,29 @@ typedef struct concat_job {
     bool clamp;
 } concat_job;
 
+/* Rounds and clamps in float so that absurd scales or zero points (any float/int64 a model
+ * holds) saturate instead of overflowing the int conversion; NaN gives lo. Exact for the
+ * in-range values that matter (integers below 2^24). */
+static inline float clampf(float v, float lo, float hi)
+{
+    return v >= lo ? (v <= hi ? v : hi) : lo;
+}
+
 static void rescale(const oc_tensor *t, const oc_tensor *out, const void *src, void *dst, int64_t n)
 {
     const float scale = t->q.scale[0] * (1.f / out->q.scale[0]);
     const float bias = -(float)t->q.zero_point[0] * scale;
-    const int32_t ozp = (int32_t)out->q.zero_point[0];
+    const float ozp = (float)out->q.zero_point[0];
     if (t->dtype == OC_U8) {
         const uint8_t *s = src;
         uint8_t *d = dst;
-        for (int64_t j = 0; j < n; j++) {
-            int32_t v = (int32_t)roundf((float)s[j] * scale + bias) + ozp;
-            d[j] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-        }
+        for (int64_t j = 0; j < n; j++)
+            d[j] = (uint8_t)clampf(roundf((float)s[j] * scale + bias) + ozp, 0.f, 255.f);
     } else {
         const int8_t *s = src;
         int8_t *d = dst;
-        for (int64_t j = 0; j < n; j++) {
-            int32_t v = (int32_t)roundf((float)s[j] * scale + bias) + ozp;
-            d[j] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-        }
+        for (int64_t j = 0; j < n; j++)
+            d[j] = (int8_t)clampf(roundf((float)s[j] * scale + bias) + ozp, -128.f, 127.f);
     }
 }
 

@@ -96,6 +96,15 @@ static oc_status prepare_quant(oc_ctx *ctx, oc_op *op, rkind kind, bool hw, cons
         !(out->q.scale[0] > 0))
         return oc_op_fail(ctx, op, "quantized %s needs per-tensor input and output scales",
                           kind == R_MEAN ? "MEAN" : "SUM");
+    for (int i = 0; i < 2; i++) { /* keeps the integer zero point arithmetic in range */
+        const oc_tensor *t = i ? out : in;
+        int64_t zp = t->q.zero_point[0];
+        int64_t lo = t->dtype == OC_U8 ? 0 : t->dtype == OC_I8 ? INT8_MIN : INT16_MIN;
+        int64_t hi = t->dtype == OC_U8 ? 255 : t->dtype == OC_I8 ? INT8_MAX : INT16_MAX;
+        if (zp < lo || zp > hi)
+            return oc_op_fail(ctx, op, "%s zero point %lld is out of range for %s",
+                              i ? "output" : "input", (long long)zp, oc_dtype_name(t->dtype));
+    }
     float si = in->q.scale[0], so = out->q.scale[0];
     s->zin = (int32_t)in->q.zero_point[0];
     s->zout = (int32_t)out->q.zero_point[0];
@@ -619,7 +628,10 @@ static void quant_finish(const reduce_state *s, oc_tensor *out, int64_t nout)
             break;
         }
         case Q_SUM_F: { /* no clamp: the element type keeps the low bits */
-            int32_t v = (int32_t)roundf((float)sum * s->qscale + s->qbias) + s->zout;
+            float r = roundf((float)sum * s->qscale + s->qbias);
+            /* beyond int32 (absurd scales; NaN gives INT32_MIN) saturates instead of UB */
+            int32_t v = r >= 2147483648.f ? INT32_MAX : r >= -2147483648.f ? (int32_t)r : INT32_MIN;
+            v = (int32_t)((uint32_t)v + (uint32_t)s->zout);
             q = out->dtype == OC_U8 ? (uint8_t)v : (int8_t)v;
             break;
         }

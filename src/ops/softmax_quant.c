@@ -129,8 +129,10 @@ oc_status oc_softmax_q_prepare(oc_ctx *ctx, const oc_op *op, const oc_tensor *in
         const float inv = 1.0f / (sum * s->out_scale);                                             \
         for (int64_t j = 0; j < n; j++) {                                                          \
             float p = t[x[j]] * inv;                                                               \
-            int32_t q = s->out == OC_U8 ? (int32_t)(p + 0.5f) : (int32_t)roundf(p) + s->out_zp;    \
-            y[j] = (TO)(q < LO ? LO : q > HI ? HI : q);                                            \
+            /* clamped in float: a tiny output scale or an overflowing table gives huge or         \
+             * NaN probabilities, which must saturate (NaN gives LO) */                            \
+            float f = s->out == OC_U8 ? p + 0.5f : roundf(p) + (float)s->out_zp;                   \
+            y[j] = (TO)(int32_t)(f >= (float)LO ? (f <= (float)HI ? f : (float)HI) : (float)LO);   \
         }                                                                                          \
     }
 

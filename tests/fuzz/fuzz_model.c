@@ -15,8 +15,8 @@
  *     tests/fuzz/fuzz_model.c -Wl,--whole-archive build-fuzz/liboc_static.a \
  *     -Wl,--no-whole-archive -lcjson -lm -lpthread -ldl -o build-fuzz/fuzz_model
  *
- * (--whole-archive: ops are found through weak references, which do not pull archive members.
- * OC_WERROR=OFF: clang warns about GCC-only attributes.)
+ * (--whole-archive keeps every object, as the CMake test targets do. OC_WERROR=OFF: clang warns
+ * about GCC-only attributes.)
  *
  *   mkdir -p /tmp/fuzz-seeds /tmp/fuzz-corpus   # seeds: symlinks to the small shared models
  *   for m in ../shared/models/[a-z]*.[ct]*; do \
@@ -24,6 +24,7 @@
  *   build-fuzz/fuzz_model -jobs=1 -workers=1 -max_len=300000 -timeout=10 -rss_limit_mb=4096 \
  *     -max_total_time=1800 /tmp/fuzz-corpus /tmp/fuzz-seeds
  *
+ * Add -fork=1 -ignore_crashes=1 to keep going after a crash and collect several.
  * A crash file replays with `build-fuzz/fuzz_model crash-<sha1>`; FUZZ_MODEL_VERBOSE=1 prints the
  * error messages of rejected models. */
 #include <stddef.h>
@@ -40,8 +41,7 @@
 
 static void bug(const char *what, NNFW_STATUS st, const char *msg)
 {
-    fprintf(stderr, "fuzz_model: %s returned status %d with message \"%s\"\n", what, (int)st,
-            msg);
+    fprintf(stderr, "fuzz_model: %s returned status %d with message \"%s\"\n", what, (int)st, msg);
     abort();
 }
 
@@ -62,7 +62,8 @@ static int ok(nnfw_session *s, NNFW_STATUS st, const char *what)
 static size_t elem_size(NNFW_TYPE t)
 {
     switch (t) {
-    case NNFW_TYPE_TENSOR_FLOAT32: case NNFW_TYPE_TENSOR_INT32: return 4;
+    case NNFW_TYPE_TENSOR_FLOAT32:
+    case NNFW_TYPE_TENSOR_INT32: return 4;
     case NNFW_TYPE_TENSOR_INT64: return 8;
     case NNFW_TYPE_TENSOR_QUANT16_SYMM_SIGNED: return 2;
     default: return 1;
@@ -119,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t idx = in ? k : k - nin;
         nnfw_tensorinfo ti;
         memset(&ti, 0, sizeof ti);
-        NNFW_STATUS st = in ? nnfw_input_tensorinfo(s, idx, &ti) : nnfw_output_tensorinfo(s, idx, &ti);
+        NNFW_STATUS st =
+            in ? nnfw_input_tensorinfo(s, idx, &ti) : nnfw_output_tensorinfo(s, idx, &ti);
         if (!ok(s, st, "tensorinfo")) goto done;
         size_t n = info_bytes(&ti);
         if (n == SIZE_MAX) goto done; /* too large (or unknown) to run here */
@@ -138,7 +140,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 done:
     if (nnfw_close_session(s) != NNFW_STATUS_NO_ERROR) abort();
-    for (int i = 0; i < nbufs; i++) free(bufs[i]);
+    for (int i = 0; i < nbufs; i++)
+        free(bufs[i]);
     free(model);
     return 0;
 }

@@ -134,6 +134,34 @@ static void test_requantize(void **state)
     ot_free(&c);
 }
 
+/* Absurd requantization (found by fuzzing): a scale ratio beyond int range or NaN saturates
+ * instead of overflowing the float -> int conversion (UBSan checks this in CI). */
+static void test_requantize_absurd(void **state)
+{
+    (void)state;
+    float s_in[2] = {1e20f, NAN}, s_out[1] = {1e-10f};
+    int64_t z_in[2] = {0, 0}, z_out[1] = {(int64_t)1 << 40};
+    ot_case c;
+    oc_concat_params p = {.axis = 0};
+    ot_init(&c, &oc_op_CONCATENATION);
+    c.op.params = &p;
+    const uint8_t a[2] = {0, 7}, b[2] = {0, 7};
+    const int32_t d[1] = {2};
+    int ia = ot_input(&c, OC_U8, 1, d, a, false);
+    int ib = ot_input(&c, OC_U8, 1, d, b, false);
+    int io = ot_output(&c, OC_U8);
+    c.tensors[ia].q = (oc_qparams){1, 0, &s_in[0], &z_in[0]};
+    c.tensors[ib].q = (oc_qparams){1, 0, &s_in[1], &z_in[1]};
+    c.tensors[io].q = (oc_qparams){1, 0, s_out, z_out};
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    const uint8_t *got = ot_out(&c, 0)->data;
+    assert_int_equal(got[0], 255); /* 0 + 2^40 clamps high */
+    assert_int_equal(got[1], 255); /* 7e30 clamps high */
+    assert_int_equal(got[2], 0);   /* NaN gives the low bound */
+    assert_int_equal(got[3], 0);
+    ot_free(&c);
+}
+
 static void test_rejects(void **state)
 {
     (void)state;
@@ -214,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_axes),
         cmocka_unit_test(test_activation_and_ints),
         cmocka_unit_test(test_requantize),
+        cmocka_unit_test(test_requantize_absurd),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_int16_quantization),
     };

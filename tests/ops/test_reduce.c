@@ -595,6 +595,33 @@ static void test_quant_rejects(void **state)
     c.tensors[c.inputs[0]].q = (oc_qparams){3, 1, sc, zp};
     assert_int_equal(ot_prepare(&c), OC_ERROR);
     ot_free(&c);
+    /* zero points outside the element type (found by fuzzing: they overflowed the integer
+     * requantization) */
+    qred bad[] = {{K_MEAN, OC_U8, 2, {2, 3}, 1, {1}, false, 0.1f, 0.2f, 256, 0},
+                  {K_SUM, OC_I8, 2, {2, 3}, 1, {1}, false, 0.1f, 0.2f, 0, (int64_t)1 << 40},
+                  {K_MEAN, OC_I16, 2, {2, 3}, 1, {1}, false, 0.1f, 0.1f, -40000, 0}};
+    for (int i = 0; i < 3; i++) {
+        setup_q(&c, &bad[i], x);
+        assert_int_equal(ot_prepare(&c), OC_ERROR);
+        assert_non_null(strstr(c.err.msg, "zero point"));
+        ot_free(&c);
+    }
+}
+
+/* SUM with an absurd scale ratio (found by fuzzing): beyond int32 the float result saturates
+ * before the element type keeps its low bits, instead of overflowing the conversion. */
+static void test_quant_sum_absurd_scale(void **state)
+{
+    (void)state;
+    const int8_t x[4] = {100, 100, -100, -100};
+    qred q = {K_SUM, OC_I8, 2, {2, 2}, 1, {1}, false, 1e15f, 1e-15f, 0, 0};
+    ot_case c;
+    setup_q(&c, &q, x);
+    assert_int_equal(ot_run(&c, 1), OC_OK);
+    const int8_t *y = ot_out(&c, 0)->data;
+    assert_int_equal(y[0], (int8_t)INT32_MAX); /* low byte of the saturated sum */
+    assert_int_equal(y[1], (int8_t)INT32_MIN);
+    ot_free(&c);
 }
 
 int main(void)
@@ -616,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_quant_float_simulation),
         cmocka_unit_test(test_quant_max_min_int16),
         cmocka_unit_test(test_quant_rejects),
+        cmocka_unit_test(test_quant_sum_absurd_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -464,6 +464,28 @@ static void test_quant_rejects(void **state)
     ot_free(&c);
 }
 
+/* Absurd quantization (found by fuzzing): a tiny output scale makes huge probabilities and a
+ * huge negative beta overflows the table to inf (inf * 0 = NaN); both must saturate instead of
+ * overflowing the float -> int conversion (UBSan checks this in CI). */
+static void test_quant_absurd_saturates(void **state)
+{
+    (void)state;
+    const uint8_t x[2] = {0, 100};
+    const qsm_case tiny = {OC_U8, OC_U8, 0.02f, 1e-30f, 0, 0, 1.f};
+    const qsm_case nan = {OC_U8, OC_U8, 0.02f, 1.f / 256, 0, 0, -1e30f};
+    ot_case c;
+    assert_int_equal(run_q(&c, &tiny, 1, 2, x, 1), OC_OK);
+    const uint8_t *y = ot_out(&c, 0)->data;
+    assert_int_equal(y[0], 255);
+    assert_int_equal(y[1], 255);
+    ot_free(&c);
+    assert_int_equal(run_q(&c, &nan, 1, 2, x, 1), OC_OK);
+    y = ot_out(&c, 0)->data;
+    assert_int_equal(y[0], 0); /* NaN gives the low bound */
+    assert_int_equal(y[1], 0);
+    ot_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_quant_tflite_values),
+        cmocka_unit_test(test_quant_absurd_saturates),
         cmocka_unit_test(test_quant_float_reference),
         cmocka_unit_test(test_quant_rank4),
         cmocka_unit_test(test_quant_rejects),
