@@ -7,6 +7,8 @@
 
 /* Upper bound on WHILE iterations: a corrupted model must not hang the caller. */
 #define OC_WHILE_MAX_ITERATIONS 100000000
+/* Upper bound on the tensors an IF/WHILE passes to its callee. */
+#define OC_CALL_MAX_TENSORS 256
 
 typedef struct cf_params {
     int32_t a, b; /* IF: then/else; WHILE: cond/body */
@@ -61,9 +63,9 @@ static bool truth(const oc_tensor *t)
 static oc_status eval_if(oc_ctx *ctx, oc_op *op)
 {
     const cf_params *p = op->params;
-    oc_tensor *ins[OC_MAX_RANK * 32], *outs[OC_MAX_RANK * 32];
+    oc_tensor *ins[OC_CALL_MAX_TENSORS], *outs[OC_CALL_MAX_TENSORS];
     int32_t nin = op->ninputs - 1, nout = op->noutputs;
-    if (nin > (int32_t)(sizeof ins / sizeof ins[0]) || nout > (int32_t)(sizeof outs / sizeof outs[0]))
+    if (nin > OC_CALL_MAX_TENSORS || nout > OC_CALL_MAX_TENSORS)
         return oc_op_fail(ctx, op, "too many inputs or outputs");
     for (int32_t i = 0; i < nin; i++) ins[i] = oc_in(ctx, op, i + 1);
     for (int32_t i = 0; i < nout; i++) outs[i] = oc_out(ctx, op, i);
@@ -91,9 +93,9 @@ static oc_status prepare_while(oc_ctx *ctx, oc_op *op)
 static oc_status eval_while(oc_ctx *ctx, oc_op *op)
 {
     const cf_params *p = op->params;
-    oc_tensor *vars[256];
+    oc_tensor *vars[OC_CALL_MAX_TENSORS];
     int32_t n = op->noutputs;
-    if (n > 256) return oc_op_fail(ctx, op, "too many loop variables");
+    if (n > OC_CALL_MAX_TENSORS) return oc_op_fail(ctx, op, "too many loop variables");
     for (int32_t i = 0; i < n; i++) {
         oc_tensor *in = oc_in(ctx, op, i);
         vars[i] = oc_out(ctx, op, i);
