@@ -3,11 +3,16 @@
 through LiteRT.js, tfjs-tflite and ONNX Runtime on the same input bytes, in one run.
 
     python3 bench/bench_models.py [--build build] [--threads 1] [--rounds 3] [model ...]
+    python3 bench/bench_models.py quant      # every quantized model against the peers
+    python3 bench/bench_models.py --pair mobilenet_v1_025_224_uint8:mobilenet_v1_025_224_f32
 
 Each tool is timed in `--rounds` interleaved rounds (ours, then each peer, repeated), each round a
 median over `--runs` inferences after `--warmup`; the table shows the median of the rounds and
 our ratio to each peer (peer ms / our ms: > 1 means we are faster). The machine is shared: treat
 differences under ~10 % as noise.
+
+--pair Q:F times two of our models (a quantized one and its float original) in interleaved
+rounds and prints how many times faster Q runs than F.
 """
 import argparse
 import json
@@ -21,6 +26,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEFAULT_MODELS = ["mobilenet_v1_025_224_f32", "face_detection_short_f16"]
+QUANT_DTYPES = ("uint8", "int8", "int16")
 
 
 def models_dir():
@@ -83,6 +89,25 @@ def peer_commands(peers_dir, model, inputs, runs, warmup, threads):
     return cmds
 
 
+def time_pair(args, onert_run, all_models):
+    names = args.pair.split(":")
+    if len(names) != 2 or any(n not in all_models for n in names):
+        sys.exit(f"--pair: expected two known model names as Q:F, got {args.pair!r}")
+    times = {n: [] for n in names}
+    for _ in range(args.rounds):
+        for n in names:
+            m = all_models[n]
+            times[n].append(time_ours(onert_run, os.path.join(models_dir(), m["file"]),
+                                      input_files(n, len(m["inputs"])), args.runs, args.warmup,
+                                      args.threads))
+    q, f = (statistics.median(times[n]) for n in names)
+    print(f"# threads={args.threads} runs={args.runs} warmup={args.warmup} rounds={args.rounds}")
+    for n in names:
+        print(f"{n:34} {statistics.median(times[n]):9.3f} ms  rounds: "
+              + " ".join(f"{t:.3f}" for t in times[n]))
+    print(f"{names[0]} is {f / q:.2f}x faster than {names[1]}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("models", nargs="*", help="model names (default: %s; 'all' for every model)"
@@ -93,15 +118,20 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--pair", metavar="Q:F", help="quantized:float model names, ours only")
     args = ap.parse_args()
 
     onert_run = os.path.join(args.build, "onert_run")
     if not os.path.exists(onert_run):
         sys.exit(f"{onert_run} not found: build first (cmake -S . -B build && cmake --build build)")
     all_models = manifest()
+    if args.pair:
+        return time_pair(args, onert_run, all_models)
     names = args.models or DEFAULT_MODELS
     if names == ["all"]:
         names = list(all_models)
+    if names == ["quant"]:
+        names = [n for n in all_models if n.rsplit("_", 1)[-1] in QUANT_DTYPES]
     peers_dir = os.environ.get("PEERS_DIR", os.path.expanduser("~/.cache/onert-c-peers"))
     have_peers = not args.no_peers and os.path.isdir(os.path.join(peers_dir, "litert"))
     if not have_peers and not args.no_peers:

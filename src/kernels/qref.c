@@ -34,10 +34,12 @@ static int64_t bias_at(const oc_qreq *q, const void *bias, int32_t c)
     return q->bias_t == OC_I64 ? ((const int64_t *)bias)[c] : ((const int32_t *)bias)[c];
 }
 
-/* The 32-bit rule keeps only the low 32 bits of the sum (TFLite's int32 accumulator). */
-static int64_t finish(const oc_qreq *q, int64_t acc)
+/* acc + bias, wrapping (an int64 bias near the type's limits is model data, not a bug of
+ * ours); the 32-bit rule then keeps only the low 32 bits (TFLite's int32 accumulator). */
+static int64_t finish(const oc_qreq *q, int64_t acc, int64_t bias)
 {
-    return q->acc64 ? acc : (int64_t)(int32_t)(uint32_t)(uint64_t)acc;
+    int64_t s = (int64_t)((uint64_t)acc + (uint64_t)bias);
+    return q->acc64 ? s : (int64_t)(int32_t)(uint32_t)(uint64_t)s;
 }
 
 AI void conv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, const oc_qreq *q,
@@ -71,7 +73,7 @@ AI void conv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, co
                     }
                 }
                 st(q->out_t, out, o + (size_t)c,
-                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                   oc_qreq_apply(q, finish(q, acc, bias_at(q, bias, c)), c));
             }
         }
     }
@@ -115,7 +117,7 @@ AI void dw_tpl(const oc_dtype IT, const oc_dtype WT, const oc_dw_geom *g, const 
                     }
                 }
                 st(q->out_t, out, o + (size_t)c,
-                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                   oc_qreq_apply(q, finish(q, acc, bias_at(q, bias, c)), c));
             }
         }
     }
@@ -167,7 +169,7 @@ AI void tconv_tpl(const oc_dtype IT, const oc_dtype WT, const oc_conv_geom *g, c
                     }
                 }
                 st(q->out_t, out, o + (size_t)c,
-                   oc_qreq_apply(q, finish(q, acc + bias_at(q, bias, c)), c));
+                   oc_qreq_apply(q, finish(q, acc, bias_at(q, bias, c)), c));
             }
         }
     }
@@ -193,7 +195,7 @@ AI void matmul_tpl(const oc_dtype T, const oc_qreq *q, size_t m, size_t n, size_
             for (size_t p = 0; p < k; p++)
                 acc += (int64_t)(ld(T, a, i * a_rs + p * a_ks) - q->in_zp) *
                        (ld(T, b, p * b_ks + j * b_ns) - q->w_zp);
-            st(q->out_t, out, i * n + j, oc_qreq_apply(q, finish(q, acc), 0));
+            st(q->out_t, out, i * n + j, oc_qreq_apply(q, finish(q, acc, 0), 0));
         }
 }
 

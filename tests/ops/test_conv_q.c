@@ -638,6 +638,36 @@ static void test_reject(void **state)
     unmake(&d);
 }
 
+/* An int64 bias at the type's limits: TFLite's int64 sums would overflow (undefined); ours wrap,
+ * so the run succeeds with the same bytes on 1 and 2 threads, and the sanitizer build sees no
+ * signed overflow. */
+static void test_bias64_extreme(void **state)
+{
+    (void)state;
+    qdata d;
+    qcfg c = conv(OC_I16, 4, 4, 3, 5, 3, 1, OC_PAD_SAME, 903);
+    c.bias64 = true;
+    make(&c, &d);
+    for (int32_t i = 0; i < c.oc; i++)
+        ((int64_t *)d.b)[i] = i % 2 ? INT64_MAX : INT64_MIN;
+    int16_t first[4 * 4 * 5];
+    assert_int_equal(d.nout, 4 * 4 * 5);
+    for (int threads = 1; threads <= 2; threads++) {
+        ot_case tc;
+        build(&tc, &d);
+        oc_kernels_force_parallel(threads > 1);
+        assert_int_equal(ot_run(&tc, threads), OC_OK);
+        oc_kernels_force_parallel(false);
+        const oc_tensor *o = ot_out(&tc, 0);
+        if (threads == 1)
+            memcpy(first, o->data, sizeof first);
+        else
+            assert_memory_equal(first, o->data, sizeof first);
+        ot_free(&tc);
+    }
+    unmake(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -646,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_dw),          cmocka_unit_test(test_dw_shapes),
         cmocka_unit_test(test_dw_wide_u8),  cmocka_unit_test(test_fc),
         cmocka_unit_test(test_tconv),       cmocka_unit_test(test_reject),
+        cmocka_unit_test(test_bias64_extreme),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
