@@ -113,8 +113,17 @@ oc_status oc_softmax_q_prepare(oc_ctx *ctx, const oc_op *op, const oc_tensor *in
     return OC_OK;
 }
 
-/* One row with the float table: In is the input element type, Out the output. */
-#define LUT_ROW(NAME, TI, TO, LO, HI)                                                              \
+/* One output from its probability p: clamped in float, since a tiny output scale or an
+ * overflowing table gives huge or NaN probabilities, which must saturate (NaN gives lo). */
+static inline int32_t lut_out(const oc_softmax_q *s, float p, float lo, float hi)
+{
+    float f = s->out == OC_U8 ? p + 0.5f : roundf(p) + (float)s->out_zp;
+    return (int32_t)(f >= lo ? (f <= hi ? f : hi) : lo);
+}
+
+/* One row with the float table: TI is the input element type, TO the output. The output
+ * depends only on the input value, so long rows map each value once into a byte table. */
+#define LUT_ROW(NAME, TI, TO, TMIN, LO, HI)                                                        \
     static void NAME(const oc_softmax_q *s, const void *xv, void *yv, int64_t n)                   \
     {                                                                                              \
         const TI *x = xv;                                                                          \
@@ -127,19 +136,22 @@ oc_status oc_softmax_q_prepare(oc_ctx *ctx, const oc_op *op, const oc_tensor *in
         for (int64_t j = 0; j < n; j++)                                                            \
             sum += t[x[j]];                                                                        \
         const float inv = 1.0f / (sum * s->out_scale);                                             \
-        for (int64_t j = 0; j < n; j++) {                                                          \
-            float p = t[x[j]] * inv;                                                               \
-            /* clamped in float: a tiny output scale or an overflowing table gives huge or         \
-             * NaN probabilities, which must saturate (NaN gives LO) */                            \
-            float f = s->out == OC_U8 ? p + 0.5f : roundf(p) + (float)s->out_zp;                   \
-            y[j] = (TO)(int32_t)(f >= (float)LO ? (f <= (float)HI ? f : (float)HI) : (float)LO);   \
+        if (n <= 256) {                                                                            \
+            for (int64_t j = 0; j < n; j++)                                                        \
+                y[j] = (TO)lut_out(s, t[x[j]] * inv, (float)LO, (float)HI);                        \
+            return;                                                                                \
         }                                                                                          \
+        TO ytab[256];                                                                              \
+        for (int32_t v = TMIN; v <= mx; v++)                                                       \
+            ytab[v - TMIN] = (TO)lut_out(s, t[v] * inv, (float)LO, (float)HI);                     \
+        for (int64_t j = 0; j < n; j++)                                                            \
+            y[j] = ytab[x[j] - TMIN];                                                              \
     }
 
-LUT_ROW(row_u8_u8, uint8_t, uint8_t, 0, 255)
-LUT_ROW(row_u8_i16, uint8_t, int16_t, -32768, 32767)
-LUT_ROW(row_i8_i8, int8_t, int8_t, -128, 127)
-LUT_ROW(row_i8_i16, int8_t, int16_t, -32768, 32767)
+LUT_ROW(row_u8_u8, uint8_t, uint8_t, 0, 0, 255)
+LUT_ROW(row_u8_i16, uint8_t, int16_t, 0, -32768, 32767)
+LUT_ROW(row_i8_i8, int8_t, int8_t, -128, -128, 127)
+LUT_ROW(row_i8_i16, int8_t, int16_t, -128, -32768, 32767)
 
 static void row_i16(const oc_softmax_q *s, const void *xv, void *yv, int64_t n)
 {
