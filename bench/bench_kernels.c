@@ -309,8 +309,11 @@ int main(int argc, char **argv)
             bench_qconv((oc_qisa)isa, 112, 8, 16, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 56, 16, 32, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 56, 32, 32, 1, 1, pool);
+            bench_qconv((oc_qisa)isa, 28, 32, 64, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 28, 64, 64, 1, 1, pool);
+            bench_qconv((oc_qisa)isa, 14, 64, 128, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 14, 128, 128, 1, 1, pool);
+            bench_qconv((oc_qisa)isa, 7, 128, 256, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 7, 256, 256, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 1, 256, 1001, 1, 1, pool);
             bench_qconv((oc_qisa)isa, 56, 64, 64, 3, 1, pool);

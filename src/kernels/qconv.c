@@ -529,7 +529,9 @@ void oc_qconv_run(const oc_qconv_plan *p, const void *in, const void *packed, co
         src = scratch;
     }
     int32_t *rs = NULL;
-    if (p->row_terms && !p->im2col && !p->rs_lane) {
+    /* plain A on a kernel with a rows function: it sums the rows itself, no separate pass */
+    const bool rs_kernel = p->direct && p->row_terms && p->kr->rows && p->gemm.m > 1;
+    if (p->row_terms && !p->im2col && !p->rs_lane && !rs_kernel) {
         rs = (int32_t *)(void *)(scratch + p->rs_at);
         c.in = src;
         c.rs = rs;
@@ -546,6 +548,7 @@ void oc_qconv_run(const oc_qconv_plan *p, const void *in, const void *packed, co
     oc_qgemm_ep ep = q->ep;
     ep.rs_in_lane = p->rs_lane;
     ep.rs_lane = p->g.oc;
+    ep.rs_eb = rs_kernel ? p->eb : 0;
     oc_qgemm_args args = {.a = p->direct ? src : NULL,
                           .lda = p->icp,
                           .off = p->off,

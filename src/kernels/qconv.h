@@ -15,7 +15,8 @@
  * Asymmetric (uint8) weights need the row term eb * sum(A) of each output pixel: per-pixel
  * channel sums of A are formed first, then summed over each window's taps; for those first
  * layers (few output channels) the GEMM computes them itself in a spare output column whose
- * weights are eb (oc_qgemm_b.rs_col).
+ * weights are eb (oc_qgemm_b.rs_col); a 1x1 stride-1 conv leaves them to the GEMM kernel's
+ * rows function when it has one (oc_qgemm_ep.rs_eb).
  *
  * Fully connected: A is the input [M, K] (rows copied, zero-padded to a multiple of 4, when K
  * is not one); B the weights [N, K]. */

@@ -47,11 +47,18 @@ bool oc_qdw_plan_init(oc_qdw_plan *p, const oc_dw_geom *g, oc_qisa isa, bool act
     return true;
 }
 
+/* 64-channel chunks of the 3x3 VNNI block (one, repeating the channels, below 64). */
+static size_t qdw3_chunks(size_t c)
+{
+    return (c + 63) / 64;
+}
+
 size_t oc_qdw_packed_words(const oc_qdw_plan *p)
 {
-    size_t taps = (size_t)p->g.kh * (size_t)p->g.kw, n;
-    if (!oc_add_size(taps, OC_QDW_W + 8, &n) || !oc_mul_size(n, p->cpad, &n) ||
-        !oc_add_size(n, 16, &n))
+    size_t taps = (size_t)p->g.kh * (size_t)p->g.kw, n, n3;
+    if (!oc_add_size(taps, OC_QDW_W, &n) || !oc_mul_size(n, p->cpad, &n) ||
+        !oc_mul_size(qdw3_chunks((size_t)p->g.oc), OC_QDW3_CHUNK, &n3) ||
+        !oc_add_size(n, n3, &n) || !oc_add_size(n, OC_QDW3_HDR + 16, &n))
         return 0;
     return n;
 }
@@ -79,47 +86,56 @@ void oc_qdw_pack(const oc_qdw_plan *p, const void *w, bool w_u8, int32_t zw, con
         dst[OC_QDW_RMASK * cp + c] = (int32_t)(((uint32_t)1 << rsh) - 1u);
         memcpy(&dst[OC_QDW_SCALE * cp + c], &scale[c], sizeof(float));
     }
-    /* the 3x3 VNNI kernel: 3 taps per dword of int8 (byte 3 zero). When some w - zw is not
-     * an int8 (uint8 weights with a large zero point: [-255, 255]), it is split as
-     * v1 + v2 with v1 = clamp(v, -128, 127) and a second weight set v2, in [-128, 127] for
-     * v in [-256, 254]: two vpdpbusd per filter row, still exact (wrapping int32 sums). */
+    /* the 3x3 VNNI kernel: a filter column's 3 taps per dword of int8 (byte 3 zero). When
+     * some w - zw is not an int8 (uint8 weights with a large zero point: [-255, 255]), it is
+     * split as v1 + v2 with v1 = clamp(v, -128, 127) and a second weight set v2, in
+     * [-128, 127] for v in [-256, 254]: two vpdpbusd per filter column, still exact (wrapping
+     * int32 sums). mobilenet_v1 uint8 needs the second set for 1 to 4 channels per layer. */
     const oc_dw_geom *g = &p->g;
-    bool fast = p->isa == OC_QISA_AVX512VNNI && g->kh == 3 && g->kw == 3 && g->dh == 1 &&
-                g->dw == 1 && (g->sw == 1 || g->sw == 2) && g->ow > 0 &&
-                (size_t)g->ow * cp * 4 <= OC_QDW4_ROW_BYTES;
+    const size_t C = (size_t)g->oc;
+    bool fast = p->isa == OC_QISA_AVX512VNNI && oc_qdw_rows_avx512vnni4() && g->kh == 3 &&
+                g->kw == 3 && g->dh == 1 && g->dw == 1 && g->ow > 0 &&
+                (((C >= 64 || C == 8 || C == 16 || C == 32) && (g->sw == 1 || g->sw == 2)) ||
+                 (C == 4 && g->sw == 1));
     bool split = false;
     for (size_t i = 0; fast && i < taps * oc; i++) {
         int32_t v = (w_u8 ? (int32_t)((const uint8_t *)w)[i] : ((const int8_t *)w)[i]) - zw;
         fast = v >= -256 && v <= 254;
         split |= v < -128 || v > 127;
     }
-    /* Measured on mobilenet_v1_025 uint8 (Xeon, AVX-512 VNNI): the split kernel beats the
-     * int16 one from 128 channels (2-10% at 14x14x128, 20% at 7x7x256), is even at 64 and
-     * slower below (its row transposition costs more than the saved multiply-adds). */
-    if (split && g->oc < OC_QDW4_SPLIT_MIN_C) fast = false;
     if (!fast) return;
-    int32_t *w4 = dst + (OC_QDW_W + taps) * cp, *term4 = w4 + 3 * cp, *w4b = term4 + 2 * cp;
+    int32_t *blk = dst + (OC_QDW_W + taps) * cp;
+    blk[0] = 1;     /* the flag */
+    blk[1] = split; /* the second weight set is used */
     const int32_t zab = p->act_i8 ? p->za + 128 : p->za; /* za on the unsigned scale */
-    for (size_t c = 0; c < oc; c++) {
-        int64_t sum = 0;
-        for (size_t ky = 0; ky < 3; ky++) {
-            uint32_t word = 0, word2 = 0;
-            for (size_t kx = 0; kx < 3; kx++) {
-                size_t i = (ky * 3 + kx) * oc + c;
-                int32_t v = (w_u8 ? (int32_t)((const uint8_t *)w)[i] : ((const int8_t *)w)[i]) - zw;
-                int32_t v1 = v < -128 ? -128 : v > 127 ? 127 : v;
-                sum += v;
-                word |= (uint32_t)(uint8_t)(int8_t)v1 << (8 * kx);
-                word2 |= (uint32_t)(uint8_t)(int8_t)(v - v1) << (8 * kx);
+    for (size_t ch = 0; ch < qdw3_chunks(C); ch++) {
+        int32_t *d = blk + OC_QDW3_HDR + ch * OC_QDW3_CHUNK;
+        for (size_t j = 0; j < 64; j++) { /* byte j of the chunk's 64 */
+            const size_t pos = OC_QDW3_POS(j), c = C < 64 ? j % C : ch * 64 + j;
+            if (c >= C) continue;
+            int64_t sum = 0;
+            for (size_t kx = 0; kx < 3; kx++) { /* a dword holds a filter column */
+                uint32_t word = 0, word2 = 0;
+                for (size_t ky = 0; ky < 3; ky++) {
+                    size_t i = (ky * 3 + kx) * oc + c;
+                    int32_t v =
+                        (w_u8 ? (int32_t)((const uint8_t *)w)[i] : ((const int8_t *)w)[i]) - zw;
+                    int32_t v1 = v < -128 ? -128 : v > 127 ? 127 : v;
+                    sum += v;
+                    word |= (uint32_t)(uint8_t)(int8_t)v1 << (8 * ky);
+                    word2 |= (uint32_t)(uint8_t)(int8_t)(v - v1) << (8 * ky);
+                }
+                d[OC_QDW3_W + kx * 64 + pos] = (int32_t)word;
+                d[OC_QDW3_WB + kx * 64 + pos] = (int32_t)word2;
             }
-            w4[ky * cp + c] = (int32_t)word;
-            w4b[ky * cp + c] = (int32_t)word2;
+            int32_t bs = bias ? bias[c] : 0;
+            d[OC_QDW3_TERM + pos] = (int32_t)(uint32_t)(uint64_t)(bs - (int64_t)zab * sum);
+            static const int hdr[5] = {OC_QDW_SCALE, OC_QDW_MULT, OC_QDW_LSH, OC_QDW_RSH,
+                                       OC_QDW_RMASK};
+            for (size_t h = 0; h < 5; h++)
+                d[OC_QDW3_SCALE + h * 64 + pos] = dst[(size_t)hdr[h] * cp + c];
         }
-        int32_t b = bias ? bias[c] : 0;
-        term4[c] = (int32_t)(uint32_t)(uint64_t)(b - (int64_t)zab * sum);
     }
-    term4[cp] = 1;         /* the flag */
-    term4[cp + 1] = split; /* the second weight set is used */
 }
 
 typedef struct run_ctx {
@@ -144,7 +160,7 @@ void oc_qdw_run(const oc_qdw_plan *p, const void *in, const int32_t *packed, voi
     oc_qdw_rows_fn fn = oc_qdw_rows_c;
     if (p->isa == OC_QISA_AVX512VNNI) {
         size_t taps = (size_t)p->g.kh * (size_t)p->g.kw;
-        fn = packed[(OC_QDW_W + taps + 4) * p->cpad] ? oc_qdw_rows_avx512vnni4()
+        fn = packed[(OC_QDW_W + taps) * p->cpad] ? oc_qdw_rows_avx512vnni4()
                                                        : oc_qdw_rows_avx512vnni();
     }
     if (p->isa == OC_QISA_AVX2) fn = oc_qdw_rows_avx2();

@@ -10,10 +10,12 @@
  *
  * Packed per channel (cpad = channels rounded up to 16): int32 term, int32 bias, the
  * requantization header entries of qgemm.h (multiplier, shifts, mask, float scale), then per
- * tap int32 weights (w - zw in the low 16 bits); then the 4-tap block of the AVX-512 VNNI
- * 3x3 kernel (qdwconv_avx512vnni.c): per filter row one dword of 3 int8 weights per channel,
- * its per-channel term on unsigned activations, a flag word (set when that kernel runs) and a
- * word set when the weights are split over two sets, then the second set (like the first). */
+ * tap int32 weights (w - zw in the low 16 bits); then the block of the AVX-512 VNNI 3x3
+ * kernel (qdwconv3_avx512vnni.c): a header (a flag word, set when that kernel runs, and a
+ * word set when the weights are split over two int8 sets), then per chunk of 64 channels
+ * (one chunk repeating the channels when there are fewer) per filter column one dword of 3
+ * int8 weights per channel, the second set, the per-channel term on unsigned activations and the
+ * requantization entries, each 64 words in the kernel's lane order (OC_QDW3_POS). */
 #ifndef OC_KERNELS_QDWCONV_H
 #define OC_KERNELS_QDWCONV_H
 
@@ -34,10 +36,17 @@ enum {
     OC_QDW_W = 7, /* first tap */
 };
 
-/* The 3x3 VNNI kernel's transposed input rows (3 per task, on the stack) must fit this. */
-#define OC_QDW4_ROW_BYTES 16384
-/* Fewest channels for which the 3x3 VNNI kernel takes weights split over two int8 sets. */
-#define OC_QDW4_SPLIT_MIN_C 128
+enum {
+    OC_QDW3_HDR = 16,
+    OC_QDW3_W = 0,       /* 3 x 64 */
+    OC_QDW3_WB = 192,    /* 3 x 64, the second set */
+    OC_QDW3_TERM = 384,  /* bias - za * sum (w - zw), za on the unsigned scale */
+    OC_QDW3_SCALE = 448, /* then MULT, LSH, RSH, RMASK: 64 each, in that order */
+    OC_QDW3_CHUNK = 768,
+};
+/* Word (vector k, dword d) of a 64-word entry for byte j of a chunk: vpunpck order, the
+ * dwords of 128-bit lane L hold bytes 16L + 4k .. 16L + 4k + 3. */
+#define OC_QDW3_POS(j) (((j) / 4 % 4) * 16 + (j) / 16 * 4 + (j) % 4)
 
 typedef struct oc_qdw_plan {
     oc_dw_geom g;

@@ -260,6 +260,7 @@ static inline __attribute__((always_inline)) void qdw_tpl(const int KH, const in
     }
 
 QDW_VARIANTS(3, 3, qdw_rows_3x3)
+QDW_VARIANTS(5, 5, qdw_rows_5x5)
 QDW_VARIANTS(0, 0, qdw_rows_any)
 
 static void qdw_rows(const oc_qdw_plan *p, const uint8_t *in, const int32_t *pk, uint8_t *out,
@@ -267,6 +268,8 @@ static void qdw_rows(const oc_qdw_plan *p, const uint8_t *in, const int32_t *pk,
 {
     if (p->g.kh == 3 && p->g.kw == 3)
         qdw_rows_3x3(p, in, pk, out, r0, r1);
+    else if (p->g.kh == 5 && p->g.kw == 5) /* ssd_mobilenet_v3 */
+        qdw_rows_5x5(p, in, pk, out, r0, r1);
     else
         qdw_rows_any(p, in, pk, out, r0, r1);
 }

@@ -185,6 +185,15 @@ static void run_task(void *arg, size_t t)
     uint8_t *scratch = a->scratch ? a->scratch + t * p->scratch_per_task : NULL;
     const oc_qgemm_ukernel_fn fn = p->m == 1 ? kr->gemv : kr->gemm;
 
+    if (a->a && kr->rows && p->m > 1) { /* plain A: the whole block in one call */
+        const size_t m0 = mp0 * mr, m1 = min_sz(p->m, mp1 * mr), n0 = np0 * nr;
+        if (m1 > m0 && np1 > np0)
+            kr->rows(p->kg, a->a + m0 * a->lda, a->lda, a->off,
+                     (const uint8_t *)a->packed + np0 * pstride, pstride, np1 - np0,
+                     a->c + m0 * a->ldc + n0, a->ldc, m1 - m0, min_sz(p->n, np1 * nr) - n0,
+                     a->rs ? a->rs + m0 : NULL, a->ep);
+        return;
+    }
     for (size_t i = mp0; i < mp1; i++) {
         const size_t m0 = i * mr, mm = min_sz(mr, p->m - m0);
         oc_qgemm_a av;

@@ -10,7 +10,8 @@
  *     sum (a - za)(w - zw) = sum A'B + eb * sum A' - ea * sum B - K * ea * eb
  * The column terms (bias - ea * sum B - K ea eb) are packed with the weights; the row term
  * eb * sum A' exists only for asymmetric weights (uint8 models) and is computed by the caller
- * (qconv.c) into an int32 array. The epilogue adds both and requantizes per column:
+ * (qconv.c) into an int32 array, or for a plain A by the kernel's rows function itself
+ * (oc_qgemm_ep.rs_eb). The epilogue adds both and requantizes per column:
  *   - OC_QREQ_FIXED: TFLite's MultiplyByQuantizedMultiplier (double rounding), + zero point;
  *   - OC_QREQ_FP32: XNNPACK's fp32 requantization: (float)acc * scale, clamped, rounded to
  *     nearest even, + zero point (what TFLite's default XNNPACK delegate computes);
@@ -85,6 +86,9 @@ typedef struct oc_qgemm_ep {
      * column panel and added to each row's accumulators before requantizing */
     bool rs_in_lane;
     int32_t rs_lane;
+    /* nonzero: a kernel's rows function (plain A) computes the row terms rs_eb * sum A' itself
+     * (the caller passes no rs array); see oc_qgemm_kernel.rows */
+    int32_t rs_eb;
 } oc_qgemm_ep;
 
 /* The fast flag for scales[0..n). */
@@ -104,6 +108,14 @@ typedef void (*oc_qgemm_ukernel_fn)(size_t kg, const uint8_t *const *rows, const
                                     size_t ldc, size_t m, size_t n, const int32_t *rs,
                                     const oc_qgemm_ep *ep);
 
+/* Rows [0, m) of a plain A (row r at a + r*lda, offsets off = 0, 4, 8, ...) against the
+ * np consecutive panels at pb (pstride bytes apart), n <= np*NR columns: a whole task's block
+ * in one call (no per-tile call, row pointers or row-term pass). Row terms from rs, or computed
+ * here when ep->rs_eb is nonzero. */
+typedef void (*oc_qgemm_rows_fn)(size_t kg, const uint8_t *a, size_t lda, const int32_t *off,
+                                 const void *pb, size_t pstride, size_t np, uint8_t *c, size_t ldc,
+                                 size_t m, size_t n, const int32_t *rs, const oc_qgemm_ep *ep);
+
 typedef struct oc_qgemm_kernel {
     const char *name;
     oc_qisa isa;
@@ -112,6 +124,7 @@ typedef struct oc_qgemm_kernel {
     oc_qgemm_layout layout;
     oc_qgemm_ukernel_fn gemm;
     oc_qgemm_ukernel_fn gemv; /* m == 1 (several accumulators per column instead of rows) */
+    oc_qgemm_rows_fn rows;    /* optional, m > 1 with plain A (NULL: gemm per tile) */
 } oc_qgemm_kernel;
 
 /* The best integer path the CPU supports (cpu NULL: oc_cpu_get()). */

@@ -188,8 +188,8 @@ static void gemv_1(size_t kg, const uint8_t *const *rows, const uint8_t *pa, siz
 }
 
 static const oc_qgemm_kernel kernels[] = {
-    {"avx2_4x16", OC_QISA_AVX2, 4, 16, 100, OC_QGEMM_I16, gemm_4x2, gemv_2},
-    {"avx2_8x8", OC_QISA_AVX2, 8, 8, 90, OC_QGEMM_I16, gemm_8x1, gemv_1},
+    {"avx2_4x16", OC_QISA_AVX2, 4, 16, 100, OC_QGEMM_I16, gemm_4x2, gemv_2, NULL},
+    {"avx2_8x8", OC_QISA_AVX2, 8, 8, 90, OC_QGEMM_I16, gemm_8x1, gemv_1, NULL},
 };
 
 const oc_qgemm_kernel *oc_qgemm_kernels_avx2(size_t *n)

@@ -14,10 +14,10 @@
 #include "kernels/qgemm_vnni256_tpl.h"
 
 static const oc_qgemm_kernel kernels[] = {
-    {"avxvnni_6x16", OC_QISA_AVXVNNI, 6, 16, 100, OC_QGEMM_U8X4, gemm_6x2_avxvnni,
-     gemv_2_6_avxvnni},
+    {"avxvnni_6x16", OC_QISA_AVXVNNI, 6, 16, 100, OC_QGEMM_U8X4, gemm_6x2_avxvnni, gemv_2_6_avxvnni,
+     NULL},
     {"avxvnni_12x8", OC_QISA_AVXVNNI, 12, 8, 90, OC_QGEMM_U8X4, gemm_12x1_avxvnni,
-     gemv_1_12_avxvnni},
+     gemv_1_12_avxvnni, NULL},
 };
 
 const oc_qgemm_kernel *oc_qgemm_kernels_avxvnni(size_t *n)

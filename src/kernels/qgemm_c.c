@@ -62,7 +62,7 @@ static void gemv_8(size_t kg, const uint8_t *const *rows, const uint8_t *pa, siz
 }
 
 static const oc_qgemm_kernel kernels[] = {
-    {"c_4x8", OC_QISA_C, 4, NR, 100, OC_QGEMM_U8X4, gemm_4x8, gemv_8},
+    {"c_4x8", OC_QISA_C, 4, NR, 100, OC_QGEMM_U8X4, gemm_4x8, gemv_8, NULL},
 };
 
 const oc_qgemm_kernel *oc_qgemm_kernels_c(size_t *n)

@@ -6,6 +6,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/qconv.h"
+#include "kernels/qconv_first.h"
 #include "kernels/qref.h"
 #include "ops/conv_params.h"
 #include "ops/conv_quant.h"
@@ -23,6 +24,8 @@ typedef struct conv_state {
     oc_qconv q;
     oc_qconv_q qq;
     oc_qconv_plan qplan;
+    bool first; /* a first layer's dedicated kernel (qconv_first.h) instead of qplan */
+    oc_qfirst_plan fplan;
     uint8_t *qpacked, *qscratch;
     size_t qpacked_cap, qscratch_cap;
 } conv_state;
@@ -59,7 +62,16 @@ static void conv_release(oc_op *op)
 
 /* ---- quantized ----------------------------------------------------------------------------- */
 
-/* uint8 / int8: the 8-bit implicit GEMM (kernels/qconv.h); int16: the reference kernel. */
+static void qpack(conv_state *s, const void *w)
+{
+    if (s->first)
+        oc_qfirst_pack(&s->fplan, w, &s->qq, s->qpacked);
+    else
+        oc_qconv_pack(&s->qplan, w, &s->qq, s->qpacked);
+}
+
+/* uint8 / int8: the first-layer kernel (kernels/qconv_first.h) where it applies, else the 8-bit
+ * implicit GEMM (kernels/qconv.h); int16: the reference kernel. */
 static oc_status qconv_prepare(oc_ctx *ctx, oc_op *op, conv_state *s, const oc_conv_geom *g,
                                const oc_tensor *in, const oc_tensor *w, const oc_tensor *b,
                                const oc_tensor *out, int act)
@@ -72,16 +84,22 @@ static oc_status qconv_prepare(oc_ctx *ctx, oc_op *op, conv_state *s, const oc_c
     oc_qconv_q *qq = &s->qq;
     oc_qconv_q_init(qq, &s->q);
     oc_qconv_plan_free(&s->qplan);
-    if (!oc_qconv_plan_init(&s->qplan, g, qq, oc_qisa_best(ctx->cpu)))
-        return oc_op_fail(ctx, op, "convolution too large");
-    size_t np = oc_qconv_packed_bytes(&s->qplan);
-    if (!np) return oc_op_fail(ctx, op, "filter too large");
-    OC_TRY(oc_conv_bytes(ctx, &s->qscratch, &s->qscratch_cap, s->qplan.scratch_bytes));
+    s->first = oc_qfirst_plan_init(&s->fplan, g, qq, oc_qisa_best(ctx->cpu));
+    size_t np;
+    if (s->first) {
+        np = oc_qfirst_packed_bytes(&s->fplan);
+    } else {
+        if (!oc_qconv_plan_init(&s->qplan, g, qq, oc_qisa_best(ctx->cpu)))
+            return oc_op_fail(ctx, op, "convolution too large");
+        np = oc_qconv_packed_bytes(&s->qplan);
+        if (!np) return oc_op_fail(ctx, op, "filter too large");
+        OC_TRY(oc_conv_bytes(ctx, &s->qscratch, &s->qscratch_cap, s->qplan.scratch_bytes));
+    }
     OC_TRY(oc_conv_bytes(ctx, &s->qpacked, &s->qpacked_cap, np));
     s->packed_at_prepare = w->is_const && (!b || b->is_const) && w->data && (!b || b->data);
     if (s->packed_at_prepare) {
         qq->bias = b ? b->data : NULL;
-        oc_qconv_pack(&s->qplan, w->data, qq, s->qpacked);
+        qpack(s, w->data);
     }
     return OC_OK;
 }
@@ -107,9 +125,13 @@ static oc_status qconv_eval(oc_ctx *ctx, oc_op *op, conv_state *s)
     if (s->q8) {
         if (!s->packed_at_prepare) {
             s->qq.bias = b ? b->data : NULL;
-            oc_qconv_pack(&s->qplan, w->data, &s->qq, s->qpacked);
+            qpack(s, w->data);
         }
-        oc_qconv_run(&s->qplan, in->data, s->qpacked, &s->qq, out->data, s->qscratch, ctx->pool);
+        if (s->first)
+            oc_qfirst_run(&s->fplan, in->data, s->qpacked, &s->qq, out->data, ctx->pool);
+        else
+            oc_qconv_run(&s->qplan, in->data, s->qpacked, &s->qq, out->data, s->qscratch,
+                         ctx->pool);
         return OC_OK;
     }
     const oc_conv_geom *g = &s->plan.g;
