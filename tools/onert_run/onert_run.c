@@ -117,12 +117,14 @@ static void default_qpath(ort *o, NNFW_QUANTIZE_TYPE t, char *out, size_t n)
         while (len > 1 && dir[len - 1] == '/')
             dir[--len] = '\0';
         const char *slash = strrchr(dir, '/');
-        snprintf(out, n, "%s/%s%s", dir, slash ? slash + 1 : dir, suffix);
+        int r = snprintf(out, n, "%s/%s%s", dir, slash ? slash + 1 : dir, suffix);
+        if (r < 0 || (size_t)r >= n) die(o, "Quantized model path too long");
         return;
     }
     const char *ext = strstr(path, ".circle");
     if (!ext) die(o, "Input model isn't .circle.");
-    snprintf(out, n, "%.*s%s", (int)(ext - path), path, suffix);
+    int r = snprintf(out, n, "%.*s%s", (int)(ext - path), path, suffix);
+    if (r < 0 || (size_t)r >= n) die(o, "Quantized model path too long");
 }
 
 static void bind_random_io(ort *o);
