@@ -20,8 +20,7 @@
  * with eb != 0 the row term eb * sum A' is a second vpdpbusd with weights 1. Taps outside
  * the image read the input zero point (A' = ea: they add nothing, as TFLite skips them).
  * XNNPACK's fp32 rule with the fast epilogue (oc_qgemm_ep.fast: every model here); uint8 and
- * int8. Needs AVX-512 VNNI; other rules and CPUs keep the implicit
- * GEMM. */
+ * int8. Needs AVX-512 VNNI; other rules and CPUs keep the implicit GEMM. */
 #ifndef OC_KERNELS_QCONV_FIRST_H
 #define OC_KERNELS_QCONV_FIRST_H
 

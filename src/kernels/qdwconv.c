@@ -93,7 +93,7 @@ void oc_qdw_pack(const oc_qdw_plan *p, const void *w, bool w_u8, int32_t zw, con
      * int32 sums). mobilenet_v1 uint8 needs the second set for 1 to 4 channels per layer. */
     const oc_dw_geom *g = &p->g;
     const size_t C = (size_t)g->oc;
-    bool fast = p->isa == OC_QISA_AVX512VNNI && oc_qdw_rows_avx512vnni4() && g->kh == 3 &&
+    bool fast = p->isa == OC_QISA_AVX512VNNI && oc_qdw_rows_avx512vnni3() && g->kh == 3 &&
                 g->kw == 3 && g->dh == 1 && g->dw == 1 && g->ow > 0 &&
                 (((C >= 64 || C == 8 || C == 16 || C == 32) && (g->sw == 1 || g->sw == 2)) ||
                  (C == 4 && g->sw == 1));
@@ -160,7 +160,7 @@ void oc_qdw_run(const oc_qdw_plan *p, const void *in, const int32_t *packed, voi
     oc_qdw_rows_fn fn = oc_qdw_rows_c;
     if (p->isa == OC_QISA_AVX512VNNI) {
         size_t taps = (size_t)p->g.kh * (size_t)p->g.kw;
-        fn = packed[(OC_QDW_W + taps) * p->cpad] ? oc_qdw_rows_avx512vnni4()
+        fn = packed[(OC_QDW_W + taps) * p->cpad] ? oc_qdw_rows_avx512vnni3()
                                                        : oc_qdw_rows_avx512vnni();
     }
     if (p->isa == OC_QISA_AVX2) fn = oc_qdw_rows_avx2();

@@ -80,6 +80,6 @@ void oc_qdw_rows_c(const oc_qdw_plan *p, const uint8_t *in, const int32_t *packe
                    size_t row0, size_t row1);
 oc_qdw_rows_fn oc_qdw_rows_avx2(void);       /* NULL when not compiled in */
 oc_qdw_rows_fn oc_qdw_rows_avx512vnni(void); /* NULL when not compiled in */
-oc_qdw_rows_fn oc_qdw_rows_avx512vnni4(void); /* 3x3 over 4-tap dwords; NULL likewise */
+oc_qdw_rows_fn oc_qdw_rows_avx512vnni3(void); /* 3x3, a filter column per dword; NULL likewise */
 
 #endif

@@ -356,14 +356,14 @@ static void qdw3_rows(const oc_qdw_plan *p, const uint8_t *in, const int32_t *pk
     fns[2 * split + p->act_i8](p, in, pk, out, r0, r1);
 }
 
-oc_qdw_rows_fn oc_qdw_rows_avx512vnni4(void)
+oc_qdw_rows_fn oc_qdw_rows_avx512vnni3(void)
 {
     return qdw3_rows;
 }
 
 #else
 
-oc_qdw_rows_fn oc_qdw_rows_avx512vnni4(void)
+oc_qdw_rows_fn oc_qdw_rows_avx512vnni3(void)
 {
     return NULL;
 }

@@ -4,7 +4,10 @@
  * weights: row terms), int8 x int8 (symmetric, and asymmetric as FC allows), both
  * requantization rules (TFLite fixed point, XNNPACK fp32) and fused clamps; plain and
  * provider-supplied rows; GEMV; 2 threads equal to 1; kernel selection; the vector
- * requantization on extreme accumulators, multipliers and shifts. */
+ * requantization on extreme accumulators, multipliers and shifts. The plain-A "rows" kernels
+ * (oc_qgemm_kernel.rows) also with the row terms summed in the kernel (oc_qgemm_ep.rs_eb), on
+ * the depths with their own code, C wider than the output (bytes outside stay untouched) and
+ * scales beyond the fast epilogue's bound; 1x1 convolutions on them against the C path. */
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include "core/cpu.h"
 #include "core/fixedpoint.h"
 #include "core/mem.h"
+#include "kernels/qconv.h"
 #include "kernels/qgemm.h"
 
 static uint32_t rnd(uint32_t *s)
@@ -42,13 +46,21 @@ static const oc_qgemm_kernel *usable(oc_qisa isa, size_t *n)
 
 typedef struct qcase {
     size_t m, n, k;
+    size_t ldc; /* C row stride (0: n) */
     bool act_i8, w_u8;
     int32_t za, zw, zo;
     oc_qreq_mode mode;
     int32_t lo, hi;
     bool bias;
+    bool big_scales; /* every third scale >= 0.5: no fast epilogue */
+    bool in_kernel;  /* row terms summed by a rows kernel (only kernels with one, plain A) */
     unsigned seed;
 } qcase;
+
+static size_t ldc_of(const qcase *q)
+{
+    return q->ldc ? q->ldc : q->n;
+}
 
 /* Independent reference: the quantized dot product and the two requantization rules. */
 static int32_t ref_requant(int64_t acc, int32_t mult, int shift, float scale, const qcase *q)
@@ -102,6 +114,7 @@ static void make(const qcase *q, data *d)
         double real = ldexp(0.5 + (double)(rnd(&s) % 1000) / 2000.0,
                             -(int)(rnd(&s) % 14) + (q->seed % 2 ? -1 : 1)); /* odd: all < 0.5 */
         if (j % 5 == 4) real = ldexp(real, -8);
+        if (q->big_scales && j % 3 == 1) real = ldexp(real, 7);
         int sh;
         oc_quantize_multiplier(real, &d->mult[j], &sh);
         d->shift[j] = sh;
@@ -138,7 +151,8 @@ static void reference(const qcase *q, const data *d, uint8_t *out)
             for (size_t p = 0; p < q->k; p++)
                 acc += (int64_t)(aval(q, d->a[i * d->kpad + p]) - q->za) *
                        (wv(q, d->w[j * q->k + p]) - q->zw);
-            out[i * q->n + j] = (uint8_t)ref_requant(acc, d->mult[j], d->shift[j], d->scale[j], q);
+            out[i * ldc_of(q) + j] =
+                (uint8_t)ref_requant(acc, d->mult[j], d->shift[j], d->scale[j], q);
         }
 }
 
@@ -182,7 +196,7 @@ static void run_kernel(const oc_qgemm_kernel *kr, const qcase *q, const data *d,
     void *packed = oc_aligned_alloc(bytes);
     oc_qgemm_pack(kr, &b, packed);
     int32_t *rs = NULL;
-    if (eb != 0) {
+    if (eb != 0 && !q->in_kernel) {
         rs = d->rs;
         for (size_t i = 0; i < q->m; i++) {
             int64_t sum = 0;
@@ -199,7 +213,8 @@ static void run_kernel(const oc_qgemm_kernel *kr, const qcase *q, const data *d,
                       .a_xor = q->act_i8 ? 0x80808080u : 0,
                       .mode = q->mode,
                       .out_u8 = !q->act_i8,
-                      .fast = oc_qgemm_fast_ok(q->mode, d->scale, q->n)};
+                      .fast = oc_qgemm_fast_ok(q->mode, d->scale, q->n),
+                      .rs_eb = q->in_kernel ? eb : 0};
     oc_qgemm_plan plan;
     oc_qgemm_plan_init(&plan, kr, q->m, q->n, d->kpad, provider, threads > 1 ? 3 : 0);
     int32_t *off = oc_qgemm_plain_offsets(d->kpad / 4);
@@ -213,7 +228,7 @@ static void run_kernel(const oc_qgemm_kernel *kr, const qcase *q, const data *d,
                           .a_arg = &ca,
                           .packed = packed,
                           .c = out,
-                          .ldc = q->n,
+                          .ldc = ldc_of(q),
                           .rs = rs,
                           .ep = &ep,
                           .scratch = scratch};
@@ -231,22 +246,26 @@ static void check_case(const qcase *q)
 {
     data d;
     make(q, &d);
-    uint8_t *want = malloc(q->m * q->n + 1), *got = malloc(q->m * q->n + 1);
+    const size_t bytes = q->m * ldc_of(q) + 64;
+    uint8_t *want = malloc(bytes), *got = malloc(bytes);
+    memset(want, 0xA5, bytes);
     reference(q, &d, want);
     for (int isa = 0; isa < OC_QISA_COUNT; isa++) {
         size_t nk = 0;
         const oc_qgemm_kernel *t = usable((oc_qisa)isa, &nk);
         for (size_t i = 0; i < nk; i++)
             for (int variant = 0; variant < 3; variant++) {
-                memset(got, 0xA5, q->m * q->n);
+                /* rs_eb is a contract of the rows functions only (plain A, m > 1) */
+                if (q->in_kernel && (!t[i].rows || variant == 1 || q->m == 1)) continue;
+                memset(got, 0xA5, bytes);
                 run_kernel(&t[i], q, &d, variant == 1, variant == 2 ? 2 : 1, got);
-                for (size_t e = 0; e < q->m * q->n; e++)
+                for (size_t e = 0; e < bytes; e++)
                     if (got[e] != want[e])
-                        fail_msg("%s m%zu n%zu k%zu %s%s mode %d variant %d: element %zu (%zu,%zu) "
-                                 "got %d want %d",
-                                 t[i].name, q->m, q->n, q->k, q->act_i8 ? "i8" : "u8",
-                                 q->w_u8 ? "xu8" : "xi8", (int)q->mode, variant, e, e / q->n,
-                                 e % q->n, got[e], want[e]);
+                        fail_msg("%s m%zu n%zu k%zu ldc%zu %s%s zw %d mode %d big %d kern %d "
+                                 "variant %d: byte %zu got %d want %d",
+                                 t[i].name, q->m, q->n, q->k, ldc_of(q), q->act_i8 ? "i8" : "u8",
+                                 q->w_u8 ? "xu8" : "xi8", q->zw, (int)q->mode, q->big_scales,
+                                 q->in_kernel, variant, e, got[e], want[e]);
             }
     }
     free(want);
@@ -379,6 +398,141 @@ static void test_scalar_rule_matches_tflite(void **state)
     }
 }
 
+/* The rows kernels over depths with and without their own code, rows around the tile
+ * heights, columns around the panel widths, C wider than the output; uint8 (weight zero
+ * points giving eb = 0, 128 and others) and int8 (asymmetric weights, as FC allows). */
+static void test_rows_shapes(void **state)
+{
+    (void)state;
+    static const size_t ks[] = {4, 8, 12, 16, 24, 32, 40, 64, 68, 128, 264};
+    static const size_t ns[] = {1, 8, 15, 16, 17, 32, 33, 64, 96, 130};
+    static const size_t ms[] = {2, 5, 6, 12, 16, 17, 25, 49, 100};
+    unsigned seed = 1000;
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
+        for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++)
+            for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++, seed++) {
+                if ((ki + ni + mi) % 3 != 0 && ms[mi] > 17) continue; /* keep it quick */
+                qcase q = {.m = ms[mi],
+                           .n = ns[ni],
+                           .k = ks[ki],
+                           .ldc = ns[ni] + (seed % 4 == 0 ? 7 : 0),
+                           .act_i8 = seed % 2 == 1,
+                           .w_u8 = seed % 2 == 0,
+                           .za = (int32_t)(seed * 37 % 256) - (seed % 2 ? 128 : 0),
+                           .zw = seed % 2 ? (int32_t)(seed % 5) - 2 : (int32_t)(seed * 11 % 256),
+                           .zo = (int32_t)(seed % 7) - 3 + (seed % 2 ? 0 : 128),
+                           .mode = OC_QREQ_FP32,
+                           .bias = true,
+                           .in_kernel = seed % 3 != 0,
+                           .seed = seed};
+                type_range(q.act_i8, &q.lo, &q.hi);
+                q.lo += (int32_t)(seed % 3) * 20;
+                q.hi -= (int32_t)(seed % 2) * 60;
+                check_case(&q);
+            }
+}
+
+/* Fixed-point rule, scales >= 0.5 (no fast epilogue), eb = 0 and eb = 128 (zw 128 / 0). */
+static void test_rows_modes(void **state)
+{
+    (void)state;
+    static const size_t ks[] = {8, 16, 32, 64, 96};
+    unsigned seed = 3000;
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
+        for (int v = 0; v < 8; v++, seed++) {
+            qcase q = {.m = 12 + (size_t)v * 5,
+                       .n = v % 2 ? 32 : 16,
+                       .k = ks[ki],
+                       .act_i8 = v >= 6,
+                       .w_u8 = v < 6,
+                       .za = v >= 6 ? -5 : 131,
+                       .zw = v == 3 ? 128 : v == 2 || v >= 6 ? 0 : 77,
+                       .zo = v >= 6 ? 1 : 120,
+                       .mode = v == 4 || v == 6 ? OC_QREQ_FIXED : OC_QREQ_FP32,
+                       .bias = true,
+                       .big_scales = v == 5 || v == 7,
+                       .in_kernel = true,
+                       .seed = seed};
+            type_range(q.act_i8, &q.lo, &q.hi);
+            check_case(&q);
+        }
+}
+
+/* 1x1 stride-1 convolutions (the direct path) on the best path against the C path. */
+static void test_conv1x1(void **state)
+{
+    (void)state;
+    static const int shapes[][3] = {{13, 8, 16}, {9, 16, 32},  {7, 32, 32},  {6, 32, 64},
+                                    {5, 64, 64}, {4, 64, 128}, {3, 128, 40}, {3, 12, 24},
+                                    {1, 64, 64}, {11, 8, 8},   {2, 256, 33}, {5, 4, 20}};
+    const oc_qisa best = oc_qisa_best(NULL);
+    uint32_t s = 99;
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        for (int i8 = 0; i8 < 2; i8++) {
+            const int h = shapes[i][0], ic = shapes[i][1], oc = shapes[i][2];
+            oc_conv_geom g = {2, h, h + 1, ic, h, h + 1, oc, 1, 1, 1, 1, 1, 1, 0, 0};
+            int32_t *mult = malloc((size_t)oc * 4), *shift = malloc((size_t)oc * 4);
+            int32_t *bias = malloc((size_t)oc * 4);
+            float *scale = malloc((size_t)oc * 4);
+            for (int j = 0; j < oc; j++) {
+                double real = ldexp(0.5 + (double)(rnd(&s) % 1000) / 2000.0, -6 - (j % 5));
+                int sh;
+                oc_quantize_multiplier(real, &mult[j], &sh);
+                shift[j] = sh;
+                scale[j] = (float)real;
+                bias[j] = (int32_t)(rnd(&s) % 2001) - 1000;
+            }
+            oc_qconv_q q = {.act_i8 = i8,
+                            .w_u8 = !i8,
+                            .za = i8 ? -3 : 119,
+                            .zw = i8 ? 0 : 140,
+                            .bias = bias,
+                            .mult = mult,
+                            .shift = shift,
+                            .scale = scale};
+            q.ep = (oc_qgemm_ep){.out_zp = i8 ? -2 : 125,
+                                 .lo = i8 ? -128 : 0,
+                                 .hi = i8 ? 127 : 255,
+                                 .a_xor = i8 ? 0x80808080u : 0,
+                                 .mode = OC_QREQ_FP32,
+                                 .out_u8 = !i8};
+            q.ep.flo = (float)(q.ep.lo - q.ep.out_zp);
+            q.ep.fhi = (float)(q.ep.hi - q.ep.out_zp);
+            q.ep.fast = oc_qgemm_fast_ok(q.ep.mode, scale, (size_t)oc);
+            const size_t in_n = (size_t)2 * h * (h + 1) * ic, out_n = (size_t)2 * h * (h + 1) * oc;
+            uint8_t *in = malloc(in_n), *w = malloc((size_t)ic * oc);
+            for (size_t e = 0; e < in_n; e++)
+                in[e] = (uint8_t)rnd(&s);
+            for (size_t e = 0; e < (size_t)ic * oc; e++)
+                w[e] = (uint8_t)rnd(&s);
+            uint8_t *out[2];
+            for (int pth = 0; pth < 2; pth++) {
+                oc_qconv_plan p;
+                assert_true(oc_qconv_plan_init(&p, &g, &q, pth ? best : OC_QISA_C));
+                assert_true(p.direct);
+                void *pk = oc_aligned_alloc(oc_qconv_packed_bytes(&p));
+                uint8_t *scratch = oc_aligned_alloc(p.scratch_bytes + 64);
+                oc_qconv_pack(&p, w, &q, pk);
+                out[pth] = malloc(out_n);
+                oc_qconv_run(&p, in, pk, &q, out[pth], scratch, NULL);
+                oc_aligned_free(pk);
+                oc_aligned_free(scratch);
+                oc_qconv_plan_free(&p);
+            }
+            if (memcmp(out[0], out[1], out_n) != 0)
+                fail_msg("conv 1x1 %dx%d %d->%d i8=%d differs from the C path", h, h + 1, ic, oc,
+                         i8);
+            free(out[0]);
+            free(out[1]);
+            free(in);
+            free(w);
+            free(mult);
+            free(shift);
+            free(bias);
+            free(scale);
+        }
+}
+
 static void test_selection(void **state)
 {
     (void)state;
@@ -400,6 +554,9 @@ int main(void)
         cmocka_unit_test(test_requant_extremes),
         cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_modes_clamps),
+        cmocka_unit_test(test_rows_shapes),
+        cmocka_unit_test(test_rows_modes),
+        cmocka_unit_test(test_conv1x1),
         cmocka_unit_test(test_selection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
